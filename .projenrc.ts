@@ -1,0 +1,79 @@
+import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-dynamo',
+  packageName: 'cdk8s-dynamo',
+  description: 'cdk8s constructs that deploy NVIDIA Dynamo LLM inference graphs on GPU Kubernetes clusters, with a synth-time SLA optimizer.',
+  author: 'cdk8s-dynamo developers',
+  authorAddress: 'dev@cdk8s-dynamo.dev',
+  repositoryUrl: 'https://example.invalid/cdk8s-dynamo.git',
+  defaultReleaseBranch: 'main',
+  keywords: ['cdk8s', 'kubernetes', 'nvidia', 'dynamo', 'llm', 'inference', 'gpu', 'vllm', 'sglang', 'tensorrt-llm'],
+  license: 'Apache-2.0',
+
+  // cdk8s 2.x explicitly: projen's default is 1.x.
+  cdk8sVersion: '2.70.106',
+  cdk8sPlusVersionPinning: false,
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.3',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  projenrcTs: true,
+
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'cdk8s-plus-28@2.5.6',
+    'cdk8s-cli@2.207.60',
+    '@types/node@^20',
+    'fast-check@^4',
+    'ajv@^8',
+    'ajv-formats@^3',
+    'kubernetes-models@5.1.0',
+  ],
+  // Non-jsii runtime dependencies are bundled into the package.
+  bundledDeps: ['yaml@^2'],
+
+  // The CLI ships with the package.
+  bin: { 'cdk8s-dynamo': 'lib/cli/main.js' },
+
+  // CI is .ci/run on a clean clone; no GitHub workflows, no release pipeline.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: true,
+
+  jestOptions: {
+    jestVersion: '^29',
+    // Never rewrite snapshots in CI; `npx projen test:update` does it on purpose.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+    },
+  },
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['/dist/', '.jsii.tabl.json'],
+});
+
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/']) {
+  project.npmignore?.exclude(pattern);
+}
+
+project.addTask('synth:examples', {
+  description: 'Synthesize every example app into dist/examples/',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth-all.ts',
+});
+
+project.addTask('bench', {
+  description: 'Run the optimizer benchmarks (prints medians and ratios)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/run-all.ts',
+});
+
+project.synth();
