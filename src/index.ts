@@ -5,6 +5,10 @@ export * from './engines/backend';
 
 // model
 export * from './model/precision';
+export * from './model/model-architecture';
 
 // gpu
 export * from './gpu/gpu-profile';
+
+// platform
+export * from './platform/sync-waves';
