@@ -9,6 +9,8 @@ export * from './model/model-architecture';
 
 // gpu
 export * from './gpu/gpu-profile';
+export * from './gpu/gpu-request';
+export * from './gpu/gpu-scheduling-props';
 
 // platform
 export * from './platform/sync-waves';

@@ -1,0 +1,98 @@
+import { IConstruct } from 'constructs';
+import { Backend } from './backend';
+import { EngineCommand, EngineSettings } from './engine-settings';
+import { SglangCommand } from './sglang';
+import { TrtllmCommand } from './trtllm';
+import { VLLM_LORA_RANKS, VllmCommand } from './vllm';
+import { PropError } from '../common/errors';
+
+/**
+ * Renders a worker's engine command line from typed settings, per backend and role.
+ * @internal
+ */
+export class EngineCommands {
+  /**
+   * Validates `s` (errors name `scope`, the setting, its value and what is allowed) and renders the command.
+   * @param scope the pool construct (or its path) that errors should point at
+   */
+  public static render(s: EngineSettings, scope: IConstruct | string = 'engine'): EngineCommand {
+    EngineCommands.validate(s, scope);
+    const rendered = EngineCommands.renderer(s.backend)(s);
+    // Dynamo's worker reads this to register adapters with the frontend, whatever the engine.
+    const env = s.lora ? [...rendered.env, { name: 'DYN_LORA_ENABLED', value: 'true' }] : rendered.env;
+    return { ...rendered, env };
+  }
+
+  /**
+   * GPUs one engine instance occupies (across all its nodes). vLLM data parallelism multiplies GPUs;
+   * SGLang and TRT-LLM run attention DP on the TP ranks, so it adds none.
+   */
+  public static gpusPerEngine(s: Pick<EngineSettings, 'backend' | 'tensorParallel' | 'pipelineParallel' | 'dataParallel'>): number {
+    const dp = s.backend === Backend.VLLM ? s.dataParallel : 1;
+    return s.tensorParallel * s.pipelineParallel * dp;
+  }
+
+  /** Throws on the first setting the backend cannot run. */
+  public static validate(s: EngineSettings, scope: IConstruct | string): void {
+    PropError.check(Object.values(Backend).includes(s.backend), scope, 'backend', s.backend, Object.values(Backend).join(', '));
+    PropError.check(['aggregated', 'prefill', 'decode'].includes(s.role), scope, 'role', s.role, 'aggregated, prefill, decode');
+    PropError.check(s.disaggregated === (s.role !== 'aggregated'), scope, 'role', s.role,
+      s.disaggregated ? 'prefill or decode in a disaggregated graph' : 'aggregated in a graph without prefill/decode pools');
+    PropError.check(typeof s.model === 'string' && /^\S+$/.test(s.model), scope, 'model', s.model, 'a non-empty model id without whitespace');
+    if (s.modelPath !== undefined) {
+      PropError.check(/^\/\S*$/.test(s.modelPath), scope, 'modelPath', s.modelPath, 'an absolute path without whitespace');
+    }
+    for (const prop of ['tensorParallel', 'pipelineParallel', 'dataParallel', 'expertParallel', 'nodeCount'] as const) {
+      PropError.integer(scope, prop, s[prop], 1, 1024);
+    }
+    for (const prop of ['maxBatchSize', 'maxNumBatchedTokens', 'maxModelLen'] as const) {
+      PropError.integer(scope, prop, s[prop], 1);
+    }
+    if (s.gpuMemoryUtilization !== undefined) {
+      const u = s.gpuMemoryUtilization;
+      PropError.check(Number.isFinite(u) && u > 0 && u <= 1, scope, 'gpuMemoryUtilization', u, 'a fraction in (0, 1]');
+    }
+    EngineCommands.validateParallelism(s, scope);
+    if (s.lora) {
+      PropError.check(s.backend !== Backend.TRTLLM, scope, 'lora', s.lora, 'LoRA adapters on the vLLM or SGLang backend', `backend is ${s.backend}`);
+      if (s.backend === Backend.VLLM) {
+        PropError.check(VLLM_LORA_RANKS.includes(s.lora.maxRank), scope, 'lora.maxRank', s.lora.maxRank, `one of ${VLLM_LORA_RANKS.join(', ')} (vLLM)`);
+      } else {
+        PropError.integer(scope, 'lora.maxRank', s.lora.maxRank, 1, 1024);
+      }
+    }
+    for (const arg of s.extraArgs) {
+      PropError.check(typeof arg === 'string' && arg.length > 0, scope, 'extraArgs', s.extraArgs, 'non-empty strings');
+    }
+  }
+
+  private static validateParallelism(s: EngineSettings, scope: IConstruct | string): void {
+    const { tensorParallel: tp, dataParallel: dp, expertParallel: ep } = s;
+    if (ep > 1) {
+      PropError.check(s.isMoe !== false, scope, 'expertParallel', ep, '1 for a dense model', 'expert parallelism needs a mixture-of-experts model');
+    }
+    switch (s.backend) {
+      case Backend.VLLM:
+        // --enable-expert-parallel shards experts over every TP x DP rank; there is no separate size.
+        PropError.check(ep === 1 || ep === tp * dp, scope, 'expertParallel', ep,
+          `1 or tensorParallel x dataParallel (${tp * dp})`, 'vLLM expert parallelism spans all TP x DP ranks');
+        break;
+      case Backend.SGLANG:
+        PropError.check(tp % dp === 0, scope, 'dataParallel', dp, `a divisor of tensorParallel (${tp})`, 'SGLang DP attention splits the TP ranks');
+        PropError.check(tp % ep === 0, scope, 'expertParallel', ep, `a divisor of tensorParallel (${tp})`, 'SGLang experts are sharded over the TP ranks');
+        break;
+      case Backend.TRTLLM:
+        PropError.check(dp === 1 || dp === tp, scope, 'dataParallel', dp, `1 or tensorParallel (${tp})`, 'TRT-LLM attention DP runs one rank per TP rank');
+        PropError.check(tp % ep === 0, scope, 'expertParallel', ep, `a divisor of tensorParallel (${tp})`, 'TRT-LLM MoE TP x EP must equal tensorParallel');
+        break;
+    }
+  }
+
+  private static renderer(backend: Backend): (s: EngineSettings) => EngineCommand {
+    switch (backend) {
+      case Backend.VLLM: return VllmCommand.render;
+      case Backend.SGLANG: return SglangCommand.render;
+      case Backend.TRTLLM: return TrtllmCommand.render;
+    }
+  }
+}

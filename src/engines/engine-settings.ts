@@ -1,0 +1,73 @@
+import { Backend } from './backend';
+import { KvCacheDtype, Quantization } from '../model/precision';
+
+/**
+ * What a worker does in the graph: serve whole requests, or one half of a disaggregated pair.
+ * @internal
+ */
+export type WorkerRole = 'aggregated' | 'prefill' | 'decode';
+
+/**
+ * Typed engine settings of one worker pool; `EngineCommands.render` turns them into the container's command line.
+ * Field names double as prop names in validation errors, so they match the pool props.
+ * @internal
+ */
+export interface EngineSettings {
+  readonly backend: Backend;
+  readonly role: WorkerRole;
+  /** True when the graph runs separate prefill and decode pools. */
+  readonly disaggregated: boolean;
+  /** Hugging Face id; always the name clients use (served model name). */
+  readonly model: string;
+  /** Local path of the weights when they come from a model-cache mount. */
+  readonly modelPath?: string;
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
+  /** Data-parallel ranks inside one engine (vLLM DP; SGLang/TRT-LLM attention DP). */
+  readonly dataParallel: number;
+  readonly expertParallel: number;
+  /**
+   * Whether the model is a mixture of experts; expert parallelism is refused for dense models.
+   * Unknown (undefined) skips that check.
+   */
+  readonly isMoe?: boolean;
+  readonly maxBatchSize?: number;
+  readonly maxNumBatchedTokens?: number;
+  readonly maxModelLen?: number;
+  readonly kvCacheDtype?: KvCacheDtype;
+  readonly quantization?: Quantization;
+  /** Fraction of GPU memory the engine may claim, in that engine's own meaning (see `EngineMemory`). */
+  readonly gpuMemoryUtilization?: number;
+  /** True when the frontend routes by KV overlap (DYN_ROUTER_MODE=kv): workers publish KV events. */
+  readonly kvEvents: boolean;
+  /** Nodes one engine spans; 1 unless multinode. The operator injects the multinode flags itself. */
+  readonly nodeCount: number;
+  /** Present when LoRA adapters are attached. */
+  readonly lora?: { readonly maxRank: number };
+  /** Escape hatch, appended last (argparse: the last occurrence of a flag wins). */
+  readonly extraArgs: string[];
+}
+
+/**
+ * A file the engine reads at start-up. The graph renders it as a ConfigMap key `fileName`
+ * mounted (read-only) at the directory `mountPath`; the command line already points at `mountPath/fileName`.
+ * @internal
+ */
+export interface EngineConfigFile {
+  readonly fileName: string;
+  readonly mountPath: string;
+  readonly content: string;
+}
+
+/**
+ * The rendered main container command. `args` is an exec-form array: JSON values are single elements, never shell-quoted.
+ * @internal
+ */
+export interface EngineCommand {
+  readonly command: string[];
+  readonly args: string[];
+  readonly env: Array<{ readonly name: string; readonly value: string }>;
+  readonly workingDir?: string;
+  /** Files to mount (TRT-LLM engine YAML); empty for vLLM and SGLang. */
+  readonly configFiles: EngineConfigFile[];
+}

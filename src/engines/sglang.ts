@@ -1,0 +1,60 @@
+import { ArgList } from './arg-list';
+import { EngineCommand, EngineSettings } from './engine-settings';
+import { KvCacheDtype, Quantization } from '../model/precision';
+
+/** SGLang's `--quantization` method per checkpoint precision (BF16 needs none). */
+const QUANTIZATION: Record<Quantization, string | undefined> = {
+  [Quantization.BF16]: undefined,
+  [Quantization.FP8]: 'fp8',
+  [Quantization.FP8_BLOCK]: 'fp8',
+  [Quantization.NVFP4]: 'modelopt_fp4',
+  [Quantization.MXFP4]: 'mxfp4',
+};
+
+/** ZMQ publisher the Dynamo KV router subscribes to (upstream port 5557). */
+const KV_EVENTS = JSON.stringify({ publisher: 'zmq', topic: 'kv-events', endpoint: 'tcp://*:5557' });
+
+/** Port the decode side uses to reach the prefill side's bootstrap server. */
+export const SGLANG_BOOTSTRAP_PORT = 12345;
+
+/**
+ * `python3 -m dynamo.sglang` command line.
+ * @internal
+ */
+export class SglangCommand {
+  public static render(s: EngineSettings): EngineCommand {
+    const disaggregated = s.role !== 'aggregated';
+    const args = new ArgList()
+      .opt('--model-path', s.modelPath ?? s.model)
+      .opt('--served-model-name', s.model)
+      // Dynamo's KV router and block accounting assume 16-token pages; Dynamo tokenizes in the frontend.
+      .opt('--page-size', 16)
+      .opt('--tp-size', s.tensorParallel)
+      .opt('--pp-size', s.pipelineParallel > 1 ? s.pipelineParallel : undefined)
+      // SGLang DP shares the TP ranks (DP attention), so it adds no GPUs.
+      .opt('--dp-size', s.dataParallel > 1 ? s.dataParallel : undefined)
+      .flag('--enable-dp-attention', s.dataParallel > 1)
+      .opt('--ep-size', s.expertParallel > 1 ? s.expertParallel : undefined)
+      .flag('--trust-remote-code')
+      .flag('--skip-tokenizer-init')
+      .opt('--max-running-requests', s.maxBatchSize)
+      .opt('--chunked-prefill-size', s.maxNumBatchedTokens)
+      .opt('--context-length', s.maxModelLen)
+      .opt('--kv-cache-dtype', s.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8_e4m3' : undefined)
+      .opt('--quantization', s.quantization ? QUANTIZATION[s.quantization] : undefined)
+      .opt('--mem-fraction-static', s.gpuMemoryUtilization)
+      .opt('--disaggregation-mode', disaggregated ? s.role : undefined)
+      .opt('--disaggregation-transfer-backend', disaggregated ? 'nixl' : undefined)
+      .opt('--disaggregation-bootstrap-port', disaggregated ? SGLANG_BOOTSTRAP_PORT : undefined)
+      // The bootstrap server must listen on the pod IP, not loopback.
+      .opt('--host', disaggregated ? '0.0.0.0' : undefined)
+      .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
+      .flag('--enable-lora', !!s.lora)
+      .opt('--max-lora-rank', s.lora?.maxRank)
+      .raw(s.extraArgs)
+      .toArray();
+    // torch.distributed's Gloo picks the first interface otherwise, which is not always the pod network.
+    const env = s.nodeCount > 1 ? [{ name: 'GLOO_SOCKET_IFNAME', value: 'eth0' }] : [];
+    return { command: ['python3', '-m', 'dynamo.sglang'], args, env, configFiles: [] };
+  }
+}
