@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
 import { ArgList } from './arg-list';
+import { Backend } from './backend';
 import { EngineMemory } from './engine-memory';
 import { EngineCommand, EngineSettings } from './engine-settings';
-import { Backend } from './backend';
 import { KvCacheDtype } from '../model/precision';
 
 /** Where the graph mounts the engine ConfigMap. */

@@ -47,11 +47,6 @@ export class VllmCommand {
       .opt('--max-lora-rank', s.lora?.maxRank)
       .raw(s.extraArgs)
       .toArray();
-    return {
-      command: ['python3', '-m', 'dynamo.vllm'],
-      args,
-      env: s.lora ? [{ name: 'DYN_LORA_ENABLED', value: 'true' }] : [],
-      configFiles: [],
-    };
+    return { command: ['python3', '-m', 'dynamo.vllm'], args, env: [], configFiles: [] };
   }
 }

@@ -1,6 +1,8 @@
 // GPU figures. Sources: NVIDIA datasheets, GPU Feature Discovery naming rules, the NVIDIA MIG user guide,
 // and AIConfigurator's system files (gpus per node, interconnect). Numbers only; see docs/gpus.md for provenance.
-// Generated once by hand-review; edit with care and keep test/gpu/gpu-profile.test.ts in step.
+// memoryGiB is the usable size where nvidia-smi or AIConfigurator records it (L40S, GB200, B300, GB300), else nominal.
+// PCIe parts use PCIe bandwidth within a node: their NVLink bridges join only pairs of cards.
+// Keep test/gpu/gpu-profile.test.ts in step.
 
 /** @internal */
 export interface GpuFacts {
@@ -42,6 +44,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     productLabel: 'NVIDIA-A100-SXM4-40GB',
     dynamoGpuSku: 'a100_sxm',
     arm64: false,
+    estimated: ['memoryBandwidthGBps', 'bf16Tflops', 'nvlinkGBps'],
     mig: [['1g.5gb', 1, 5, 7], ['1g.10gb', 1, 10, 4], ['2g.10gb', 2, 10, 3], ['3g.20gb', 3, 20, 2], ['4g.20gb', 4, 20, 1], ['7g.40gb', 7, 40, 1]],
   },
   {
@@ -72,11 +75,12 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     bf16Tflops: 312,
     nvlinkGBps: 600,
     gpusPerNode: 8,
-    intraNodeBandwidthGBps: 300,
+    intraNodeBandwidthGBps: 32,
     interNodeBandwidthGBps: 25,
     productLabel: 'NVIDIA-A100-PCIE-40GB',
     dynamoGpuSku: 'a100_pcie',
     arm64: false,
+    estimated: ['memoryBandwidthGBps', 'bf16Tflops', 'nvlinkGBps', 'productLabel'],
     mig: [['1g.5gb', 1, 5, 7], ['1g.10gb', 1, 10, 4], ['2g.10gb', 2, 10, 3], ['3g.20gb', 3, 20, 2], ['4g.20gb', 4, 20, 1], ['7g.40gb', 7, 40, 1]],
   },
   {
@@ -95,6 +99,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     aicSystem: 'a100_pcie',
     dynamoGpuSku: 'a100_pcie',
     arm64: false,
+    estimated: ['nvlinkGBps'],
     mig: [['1g.10gb', 1, 10, 7], ['1g.20gb', 1, 20, 4], ['2g.20gb', 2, 20, 3], ['3g.40gb', 3, 40, 2], ['4g.40gb', 4, 40, 1], ['7g.80gb', 7, 80, 1]],
   },
   {
@@ -113,6 +118,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     aicSystem: 'a30',
     dynamoGpuSku: 'a30',
     arm64: false,
+    estimated: ['nvlinkGBps'],
     mig: [['1g.6gb', 1, 6, 4], ['2g.12gb', 2, 12, 2], ['4g.24gb', 4, 24, 1]],
   },
   {
@@ -128,6 +134,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     interNodeBandwidthGBps: 50,
     productLabel: 'NVIDIA-A10',
     arm64: false,
+    estimated: ['memoryBandwidthGBps', 'bf16Tflops'],
     mig: [],
   },
   {
@@ -179,6 +186,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     productLabel: 'NVIDIA-L40',
     dynamoGpuSku: 'l40',
     arm64: false,
+    estimated: ['memoryBandwidthGBps', 'bf16Tflops', 'fp8Tflops'],
     mig: [],
   },
   {
@@ -186,7 +194,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     constName: 'L40S',
     displayName: 'L40S 48GB',
     architecture: 'Ada Lovelace',
-    memoryGiB: 48,
+    memoryGiB: 44.99,
     memoryBandwidthGBps: 864,
     bf16Tflops: 362.05,
     fp8Tflops: 733,
@@ -235,6 +243,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     aicSystem: 'h100_pcie',
     dynamoGpuSku: 'h100_pcie',
     arm64: false,
+    estimated: ['nvlinkGBps'],
     mig: [['1g.10gb', 1, 10, 7], ['1g.20gb', 1, 20, 4], ['2g.20gb', 2, 20, 3], ['3g.40gb', 3, 40, 2], ['4g.40gb', 4, 40, 1], ['7g.80gb', 7, 80, 1]],
   },
   {
@@ -248,10 +257,11 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     fp8Tflops: 1671,
     nvlinkGBps: 600,
     gpusPerNode: 8,
-    intraNodeBandwidthGBps: 300,
+    intraNodeBandwidthGBps: 64,
     interNodeBandwidthGBps: 50,
     productLabel: 'NVIDIA-H100-NVL',
     arm64: false,
+    estimated: ['memoryBandwidthGBps', 'bf16Tflops', 'fp8Tflops', 'nvlinkGBps'],
     mig: [['1g.12gb', 1, 12, 7], ['1g.24gb', 1, 24, 4], ['2g.24gb', 2, 24, 3], ['3g.47gb', 3, 47, 2], ['4g.47gb', 4, 47, 1], ['7g.94gb', 7, 94, 1]],
   },
   {
@@ -284,10 +294,11 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     fp8Tflops: 1671,
     nvlinkGBps: 900,
     gpusPerNode: 8,
-    intraNodeBandwidthGBps: 450,
+    intraNodeBandwidthGBps: 64,
     interNodeBandwidthGBps: 50,
     productLabel: 'NVIDIA-H200-NVL',
     arm64: false,
+    estimated: ['bf16Tflops', 'fp8Tflops', 'nvlinkGBps', 'productLabel', 'mig'],
     mig: [['1g.18gb', 1, 18, 7], ['1g.35gb', 1, 35, 4], ['2g.35gb', 2, 35, 3], ['3g.71gb', 3, 71, 2], ['4g.71gb', 4, 71, 1], ['7g.141gb', 7, 141, 1]],
   },
   {
@@ -305,7 +316,26 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     interNodeBandwidthGBps: 50,
     productLabel: 'NVIDIA-GH200-480GB',
     arm64: true,
+    estimated: ['memoryBandwidthGBps', 'bf16Tflops', 'fp8Tflops', 'nvlinkGBps', 'productLabel'],
     mig: [['1g.12gb', 1, 12, 7], ['1g.24gb', 1, 24, 4], ['2g.24gb', 2, 24, 3], ['3g.48gb', 3, 48, 2], ['4g.48gb', 4, 48, 1], ['7g.96gb', 7, 96, 1]],
+  },
+  {
+    id: 'gh200-144gb',
+    constName: 'GH200_144GB',
+    displayName: 'GH200 Grace Hopper Superchip 144GB HBM3e (GPU part)',
+    architecture: 'Hopper (+Grace CPU, arm64)',
+    memoryGiB: 144,
+    memoryBandwidthGBps: 4900,
+    bf16Tflops: 989,
+    fp8Tflops: 1979,
+    nvlinkGBps: 900,
+    gpusPerNode: 1,
+    intraNodeBandwidthGBps: 450,
+    interNodeBandwidthGBps: 50,
+    productLabel: 'NVIDIA-GH200-144G-HBM3e',
+    arm64: true,
+    mig: [['1g.18gb', 1, 18, 7], ['1g.36gb', 1, 36, 4], ['2g.36gb', 2, 36, 3], ['3g.72gb', 3, 72, 2], ['4g.72gb', 4, 72, 1], ['7g.144gb', 7, 144, 1]],
+    estimated: ['memoryBandwidthGBps', 'bf16Tflops', 'fp8Tflops', 'nvlinkGBps', 'productLabel'],
   },
   {
     id: 'b200',
@@ -332,7 +362,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     constName: 'GB200',
     displayName: 'GB200 (Grace Blackwell, NVL72/NVL4 trays)',
     architecture: 'Blackwell (+Grace CPU, arm64)',
-    memoryGiB: 186,
+    memoryGiB: 185.03,
     memoryBandwidthGBps: 8000,
     bf16Tflops: 2500,
     fp8Tflops: 5000,
@@ -352,7 +382,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     constName: 'B300',
     displayName: 'B300 (HGX B300, Blackwell Ultra)',
     architecture: 'Blackwell Ultra',
-    memoryGiB: 288,
+    memoryGiB: 268.59,
     memoryBandwidthGBps: 7750,
     bf16Tflops: 2250,
     fp8Tflops: 4500,
@@ -364,6 +394,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     productLabel: 'NVIDIA-B300-SXM6-AC',
     aicSystem: 'b300_sxm',
     arm64: false,
+    estimated: ['memoryBandwidthGBps', 'fp4Tflops', 'productLabel'],
     mig: [['1g.34gb', 1, 34, 7], ['1g.67gb', 1, 67, 4], ['2g.67gb', 2, 67, 3], ['3g.135gb', 3, 135, 2], ['4g.135gb', 4, 135, 1], ['7g.269gb', 7, 269, 1]],
   },
   {
@@ -371,7 +402,7 @@ export const GPU_FACTS: ReadonlyArray<GpuFacts> = [
     constName: 'GB300',
     displayName: 'GB300 (Grace Blackwell Ultra, NVL72) [extra]',
     architecture: 'Blackwell Ultra (+Grace, arm64)',
-    memoryGiB: 288,
+    memoryGiB: 277.55,
     memoryBandwidthGBps: 8000,
     bf16Tflops: 2500,
     fp8Tflops: 5000,

@@ -18,6 +18,13 @@ export interface DgdResourceItem {
   readonly custom?: { readonly [key: string]: string };
 }
 
+/** CPU, memory and ephemeral storage of one pod, as Quantity strings. */
+interface PodAmounts {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly ephemeralStorage: string;
+}
+
 /** Node placement of a GPU pod. */
 export interface GpuPlacement {
   readonly nodeSelector?: { readonly [key: string]: string };
@@ -136,7 +143,7 @@ export class GpuPod {
     return Math.min(capMib, Math.max(8 * GIB, 4 * GIB * devices));
   }
 
-  private static amounts(request: GpuRequest, devices: number, props: GpuSchedulingProps, scope: IConstruct | string): { cpu: string; memory: string; ephemeralStorage: string } {
+  private static amounts(request: GpuRequest, devices: number, props: GpuSchedulingProps, scope: IConstruct | string): PodAmounts {
     const perDevice = request.isMig ? { cpu: 2, memoryMib: 8 * GIB } : { cpu: 4, memoryMib: 16 * GIB };
     if (props.cpu !== undefined) {
       PropError.check(Number.isFinite(props.cpu) && props.cpu > 0, scope, 'cpu', props.cpu, 'a number of cores above 0');

@@ -1,4 +1,5 @@
 import { GPU_FACTS, GpuFacts } from './gpu-facts';
+import { PropError } from '../common/errors';
 
 /**
  * A Multi-Instance GPU (MIG) profile, such as `1g.10gb` on an A100 80GB.
@@ -16,7 +17,7 @@ export class MigProfile {
     public readonly gpu: GpuProfile,
     /** Profile name as the device plugin spells it, e.g. `1g.10gb`. */
     public readonly name: string,
-    /** Compute slices out of the GPU's seven. */
+    /** Compute slices of the GPU's total (7, or 4 on an A30). */
     public readonly computeSlices: number,
     /** Memory of one slice, in GiB (NVIDIA's nominal GB). */
     public readonly memoryGiB: number,
@@ -34,9 +35,9 @@ export class MigProfile {
     return `${this.gpu.productLabel}-MIG-${this.name}`;
   }
 
-  /** Fraction of the GPU's compute this slice gets (slices of 7). */
+  /** Fraction of the GPU's compute this slice gets (its slices over the full-GPU profile's). */
   public get computeFraction(): number {
-    return this.computeSlices / 7;
+    return this.computeSlices / Math.max(...this.gpu.migProfiles.map(p => p.computeSlices));
   }
 }
 
@@ -89,7 +90,14 @@ export interface CustomGpuProfileProps {
   readonly interNodeBandwidthGBps?: number;
   /** Value of the `nvidia.com/gpu.product` node label that GPU Feature Discovery writes. */
   readonly productLabel: string;
+  /**
+   * True for Grace-based (arm64) nodes: pods then select and tolerate arm64 nodes.
+   * @default false
+   */
+  readonly arm64?: boolean;
 }
+
+const CUSTOM = 'GpuProfile.custom';
 
 /**
  * An NVIDIA datacenter GPU: its figures, node label and MIG profiles.
@@ -98,25 +106,47 @@ export interface CustomGpuProfileProps {
  * or describe your own (`GpuProfile.custom({...})`).
  */
 export class GpuProfile {
+  /** A100 SXM4 40GB. */
   public static readonly A100_SXM4_40GB = GpuProfile.fromFacts('a100-sxm4-40gb');
+  /** A100 SXM4 80GB. */
   public static readonly A100_SXM4_80GB = GpuProfile.fromFacts('a100-sxm4-80gb');
+  /** A100 PCIe 40GB. */
   public static readonly A100_PCIE_40GB = GpuProfile.fromFacts('a100-pcie-40gb');
+  /** A100 PCIe 80GB. */
   public static readonly A100_PCIE_80GB = GpuProfile.fromFacts('a100-pcie-80gb');
+  /** A30 24GB. */
   public static readonly A30 = GpuProfile.fromFacts('a30');
+  /** A10 24GB. */
   public static readonly A10 = GpuProfile.fromFacts('a10');
+  /** A10G 24GB (AWS G5). */
   public static readonly A10G = GpuProfile.fromFacts('a10g');
+  /** L4 24GB. */
   public static readonly L4 = GpuProfile.fromFacts('l4');
+  /** L40 48GB. */
   public static readonly L40 = GpuProfile.fromFacts('l40');
+  /** L40S 48GB. */
   public static readonly L40S = GpuProfile.fromFacts('l40s');
+  /** H100 SXM5 80GB. */
   public static readonly H100_SXM = GpuProfile.fromFacts('h100-sxm');
+  /** H100 PCIe 80GB. */
   public static readonly H100_PCIE = GpuProfile.fromFacts('h100-pcie');
+  /** H100 NVL 94GB. */
   public static readonly H100_NVL = GpuProfile.fromFacts('h100-nvl');
+  /** H200 SXM 141GB. */
   public static readonly H200_SXM = GpuProfile.fromFacts('h200-sxm');
+  /** H200 NVL 141GB. */
   public static readonly H200_NVL = GpuProfile.fromFacts('h200-nvl');
+  /** GH200 Grace Hopper Superchip (GPU part). */
   public static readonly GH200 = GpuProfile.fromFacts('gh200');
+  /** GH200 Grace Hopper Superchip 144GB HBM3e (GPU part). */
+  public static readonly GH200_144GB = GpuProfile.fromFacts('gh200-144gb');
+  /** B200 (HGX/DGX B200). */
   public static readonly B200 = GpuProfile.fromFacts('b200');
+  /** GB200 (Grace Blackwell, NVL72/NVL4 trays). */
   public static readonly GB200 = GpuProfile.fromFacts('gb200');
+  /** B300 (HGX B300, Blackwell Ultra). */
   public static readonly B300 = GpuProfile.fromFacts('b300');
+  /** GB300 (Grace Blackwell Ultra, NVL72) [extra]. */
   public static readonly GB300 = GpuProfile.fromFacts('gb300');
 
   /** Every GPU in the catalog, in catalog order. */
@@ -125,7 +155,7 @@ export class GpuProfile {
       GpuProfile.A100_SXM4_40GB, GpuProfile.A100_SXM4_80GB, GpuProfile.A100_PCIE_40GB, GpuProfile.A100_PCIE_80GB,
       GpuProfile.A30, GpuProfile.A10, GpuProfile.A10G, GpuProfile.L4, GpuProfile.L40, GpuProfile.L40S,
       GpuProfile.H100_SXM, GpuProfile.H100_PCIE, GpuProfile.H100_NVL, GpuProfile.H200_SXM, GpuProfile.H200_NVL,
-      GpuProfile.GH200, GpuProfile.B200, GpuProfile.GB200, GpuProfile.B300, GpuProfile.GB300,
+      GpuProfile.GH200, GpuProfile.GH200_144GB, GpuProfile.B200, GpuProfile.GB200, GpuProfile.B300, GpuProfile.GB300,
     ];
   }
 
@@ -141,7 +171,7 @@ export class GpuProfile {
     const found = all.find(g => g.aliases().includes(key))
       ?? all.find(g => g.dynamoGpuSku && GpuProfile.normalize(g.dynamoGpuSku) === key);
     if (found) return found;
-    throw new Error(`Unknown GPU '${name}'. Known GPUs: ${GpuProfile.knownNames().join(', ')}`);
+    throw PropError.invalid('GpuProfile.of', 'name', name, GpuProfile.knownNames().join(', '), 'unknown GPU');
   }
 
   /** The names `GpuProfile.of()` accepts, one canonical id plus AIConfigurator system names. */
@@ -163,19 +193,12 @@ export class GpuProfile {
       ['interNodeBandwidthGBps', props.interNodeBandwidthGBps],
     ];
     for (const [prop, value] of positive) {
-      if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-        throw new Error(`GpuProfile.custom: '${prop}' must be a positive number, got ${value}`);
-      }
+      PropError.check(value === undefined || (Number.isFinite(value) && value > 0), CUSTOM, prop, value, 'a positive number');
     }
-    if (props.gpusPerNode !== undefined && !Number.isInteger(props.gpusPerNode)) {
-      throw new Error(`GpuProfile.custom: 'gpusPerNode' must be a whole number, got ${props.gpusPerNode}`);
-    }
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name)) {
-      throw new Error(`GpuProfile.custom: 'name' must be lower-case letters, digits and '-', got '${props.name}'`);
-    }
-    if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(props.productLabel) || props.productLabel.length > 63) {
-      throw new Error(`GpuProfile.custom: 'productLabel' must be a valid label value (letters, digits, '-', '_', '.'; at most 63), got '${props.productLabel}'`);
-    }
+    PropError.integer(CUSTOM, 'gpusPerNode', props.gpusPerNode, 1);
+    PropError.check(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name), CUSTOM, 'name', props.name, 'lower-case letters, digits and \'-\'');
+    PropError.check(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(props.productLabel) && props.productLabel.length <= 63,
+      CUSTOM, 'productLabel', props.productLabel, 'a label value: letters, digits, \'-\', \'_\', \'.\', at most 63 characters');
     return new GpuProfile({
       id: props.name,
       constName: props.name.toUpperCase().replace(/-/g, '_'),
@@ -191,7 +214,7 @@ export class GpuProfile {
       intraNodeBandwidthGBps: props.intraNodeBandwidthGBps ?? (props.nvlinkGBps ? props.nvlinkGBps / 2 : 32),
       interNodeBandwidthGBps: props.interNodeBandwidthGBps ?? 25,
       productLabel: props.productLabel,
-      arm64: false,
+      arm64: props.arm64 ?? false,
       mig: [],
     });
   }
@@ -212,7 +235,7 @@ export class GpuProfile {
   public readonly displayName: string;
   /** GPU architecture, e.g. `Hopper`. */
   public readonly architecture: string;
-  /** GPU memory in GiB (NVIDIA's nominal GB). */
+  /** GPU memory in GiB: the usable size where nvidia-smi/AIConfigurator record it, otherwise NVIDIA's nominal GB. */
   public readonly memoryGiB: number;
   /** Peak memory bandwidth, GB/s. */
   public readonly memoryBandwidthGBps: number;
@@ -278,9 +301,10 @@ export class GpuProfile {
     const profile = this.migByName.get(name.trim().toLowerCase());
     if (profile) return profile;
     if (!this.supportsMig) {
-      throw new Error(`GPU '${this.name}' does not support MIG; MIG-capable GPUs: ${GpuProfile.all().filter(g => g.supportsMig).map(g => g.name).join(', ')}`);
+      throw PropError.invalid(`GpuProfile ${this.name}`, 'mig', name, `a GPU with MIG: ${GpuProfile.all().filter(g => g.supportsMig).map(g => g.name).join(', ')}`,
+        `${this.displayName} cannot be partitioned`);
     }
-    throw new Error(`GPU '${this.name}' has no MIG profile '${name}'; supported: ${[...this.migByName.keys()].join(', ')}`);
+    throw PropError.invalid(`GpuProfile ${this.name}`, 'mig', name, [...this.migByName.keys()].join(', '), 'no such MIG profile on this GPU');
   }
 
   /** Peak dense TFLOPS at a precision (`bf16`, `fp8`, `fp4`), or undefined when the tensor cores lack it. */
@@ -289,7 +313,7 @@ export class GpuProfile {
       case 'bf16': case 'fp16': return this.bf16Tflops;
       case 'fp8': return this.fp8Tflops;
       case 'fp4': return this.fp4Tflops;
-      default: throw new Error(`Unknown precision '${precision}'; allowed: bf16, fp16, fp8, fp4`);
+      default: throw PropError.invalid(`GpuProfile ${this.name}`, 'precision', precision, 'bf16, fp16, fp8, fp4');
     }
   }
 
