@@ -1,0 +1,12 @@
+import { ComponentType } from './component-type';
+import type { DynamoGraph } from './dynamo-graph';
+import { WorkerPool, WorkerPoolProps } from './worker-pool';
+
+/**
+ * A disaggregated decode pool: engines generate tokens from KV caches a `PrefillPool` computed. A graph with a DecodePool needs a PrefillPool.
+ */
+export class DecodePool extends WorkerPool {
+  public constructor(graph: DynamoGraph, id: string, props: WorkerPoolProps) {
+    super(graph, id, ComponentType.DECODE, 'decode', props);
+  }
+}

@@ -1,0 +1,269 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { ClaimMountPlan, ComponentPlan } from './component-plan';
+import { ComponentType } from './component-type';
+import type { DynamoGraph } from './dynamo-graph';
+import { EnvVars, SecretKeyRef } from './env';
+import { DynamoNames } from './names';
+import { DynamoRuntime } from './runtime-image';
+import { PropError } from '../common/errors';
+import { SecureDefaults } from '../common/security';
+
+/**
+ * CPU, memory and scratch disk of a container without GPUs (worker pools size theirs from the GPU request).
+ * Memory is requested and limited; CPU and ephemeral storage are requested only (a CPU limit throttles).
+ */
+export interface ComponentResources {
+  /**
+   * CPU request.
+   * @default - the component's default
+   */
+  readonly cpu?: Cpu;
+  /**
+   * Memory request and limit.
+   * @default - the component's default
+   */
+  readonly memory?: Size;
+  /**
+   * Ephemeral (node-local) storage request.
+   * @default - the component's default
+   */
+  readonly ephemeralStorage?: Size;
+}
+
+/**
+ * Turns `ComponentResources` into container resources: CPU and ephemeral storage as requests, memory as request
+ * and limit (the same convention as the GPU pools).
+ * @internal
+ */
+export class ComponentResourceDefaults {
+  public static render(r: ComponentResources, defaults: { cpu: string; memory: string; ephemeralStorage: string }): k8s.ResourceRequirements {
+    const memory = k8s.Quantity.fromString(r.memory ? ComponentResourceDefaults.quantity(r.memory) : defaults.memory);
+    return {
+      requests: {
+        'cpu': k8s.Quantity.fromString(r.cpu?.amount ?? defaults.cpu),
+        memory,
+        'ephemeral-storage': k8s.Quantity.fromString(r.ephemeralStorage ? ComponentResourceDefaults.quantity(r.ephemeralStorage) : defaults.ephemeralStorage),
+      },
+      limits: { memory },
+    };
+  }
+
+  /** A size as a Quantity string: whole GiB as `Gi`, else `Mi`. */
+  public static quantity(size: Size): string {
+    const mib = Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
+    return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+  }
+
+  private constructor() {}
+}
+
+/**
+ * Props every graph component accepts.
+ */
+export interface DynamoComponentProps {
+  /**
+   * The component name in the graph (DGD `components[].name` / `services` key). The operator derives
+   * object names from it: `<graph>-<lower-cased name>`.
+   * @default - the construct id
+   */
+  readonly componentName?: string;
+  /**
+   * Number of replicas (for multinode pools: replicas of the whole multi-node engine).
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Main container image.
+   * @default - the graph's image
+   */
+  readonly image?: string;
+  /**
+   * Dynamo runtime version of `image`, as MAJOR.MINOR.PATCH. The operator requires it when the image tag is not
+   * semver.
+   * @default - derived from the image tag; the graph's value when the image is the graph's
+   */
+  readonly runtimeVersionOverride?: string;
+  /**
+   * Literal environment variables. Credentials are refused here: use `secretEnv`.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+  /**
+   * Environment variables read from Secret keys, e.g. `{ HF_TOKEN: { secretName: 'hf-token-secret', key: 'HF_TOKEN' } }`.
+   * @default - none
+   */
+  readonly secretEnv?: { [name: string]: SecretKeyRef };
+  /**
+   * A Secret whose keys all become environment variables (DGD `envFromSecret`), e.g. `hf-token-secret`.
+   * @default - the graph's `envFromSecret`
+   */
+  readonly envFromSecret?: string;
+  /**
+   * Extra labels of the component's pods.
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Extra annotations of the component's pods.
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+  /**
+   * Let a DynamoGraphDeploymentScalingAdapter own the replica count, so HPA, KEDA or the Planner can scale the
+   * component through its `/scale` subresource (see `DynamoGraph.scalingAdapterName`).
+   * @default false
+   */
+  readonly scalingAdapter?: boolean;
+}
+
+/**
+ * What a concrete component adds to the common parts of its plan.
+ * @internal
+ */
+export interface ComponentDetails {
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly workingDir?: string;
+  /** Env the component itself needs; the user's env follows it. */
+  readonly env?: k8s.EnvVar[];
+  /** Complete resources of the main container. */
+  readonly resources: k8s.ResourceRequirements;
+  readonly claimMounts?: ClaimMountPlan[];
+  readonly volumes?: k8s.Volume[];
+  readonly volumeMounts?: k8s.VolumeMount[];
+  readonly initContainers?: k8s.Container[];
+  readonly startupProbe?: k8s.Probe;
+  readonly livenessProbe?: k8s.Probe;
+  readonly readinessProbe?: k8s.Probe;
+  readonly sharedMemorySize?: string;
+  readonly nodeCount?: number;
+  readonly modelRef?: { readonly name: string; readonly revision?: string };
+  readonly nodeSelector?: { [key: string]: string };
+  readonly affinity?: k8s.Affinity;
+  readonly tolerations?: k8s.Toleration[];
+  /** Pod annotations the component needs (e.g. a config hash that rolls pods when a ConfigMap changes). */
+  readonly podAnnotations?: { [key: string]: string };
+}
+
+const COMPONENT_SYMBOL = Symbol.for('cdk8s-dynamo.DynamoComponent');
+
+/**
+ * Base of every component of a `DynamoGraph`: frontend, worker pools, planner. It holds what all components share
+ * (name, replicas, image, env, resources, security) and asks the subclass for the rest at synth.
+ *
+ * To add a new kind of component, subclass it in the graph's scope and implement `_details()`.
+ */
+export abstract class DynamoComponent extends Construct {
+  /**
+   * Validates label or annotation keys (and label values).
+   * @internal
+   */
+  public static _checkMetadata(scope: IConstruct, prop: string, values: { [key: string]: string } | undefined, labels: boolean): void {
+    for (const [key, value] of Object.entries(values ?? {})) {
+      PropError.check(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) && key.length <= 316,
+        scope, prop, key, 'keys of the form [prefix/]name: letters, digits, \'-\', \'_\', \'.\'');
+      if (labels) {
+        PropError.check(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) && value.length <= 63,
+          scope, `${prop}.${key}`, value, 'a label value: at most 63 letters, digits, \'-\', \'_\', \'.\', starting and ending alphanumeric');
+      }
+    }
+  }
+
+  /** True if `x` is a graph component. */
+  public static isComponent(x: unknown): x is DynamoComponent {
+    return x !== null && typeof x === 'object' && COMPONENT_SYMBOL in x;
+  }
+
+  /** The graph this component belongs to. */
+  public readonly graph: DynamoGraph;
+  /** The component name in the DGD (`components[].name` / `services` key). */
+  public readonly componentName: string;
+  /** The component's role. */
+  public readonly type: ComponentType;
+  /** Replica count (for multinode pools: whole engines). */
+  public readonly replicas: number;
+  private readonly props: DynamoComponentProps;
+
+  protected constructor(graph: DynamoGraph, id: string, type: ComponentType, props: DynamoComponentProps) {
+    super(graph, id);
+    Object.defineProperty(this, COMPONENT_SYMBOL, { value: true });
+    this.graph = graph;
+    this.type = type;
+    this.props = props;
+    this.componentName = props.componentName ?? id;
+    DynamoNames.checkComponent(this, 'componentName', this.componentName);
+    this.replicas = props.replicas ?? 1;
+    PropError.integer(this, 'replicas', this.replicas, 0, 2 ** 31 - 1);
+    DynamoRuntime._checkImage(this, 'image', props.image);
+    EnvVars.check(this, props.env, props.secretEnv, props.envFromSecret);
+    DynamoComponent._checkMetadata(this, 'podLabels', props.podLabels, true);
+    DynamoComponent._checkMetadata(this, 'podAnnotations', props.podAnnotations, false);
+    graph._register(this);
+  }
+
+  /** The image of the main container. */
+  public get image(): string {
+    return this.props.image ?? this._defaultImage() ?? this.graph.image;
+  }
+
+  /**
+   * The image to use when the component sets none, before the graph's (e.g. the planner's own image).
+   * @internal
+   */
+  public _defaultImage(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * The renderer-neutral plan of this component.
+   * @internal
+   */
+  public _plan(): ComponentPlan {
+    const d = this._details();
+    const image = this.image;
+    const usesGraphImage = this.props.image === undefined && this._defaultImage() === undefined;
+    const explicitVersion = this.props.runtimeVersionOverride ?? (usesGraphImage ? this.graph.runtimeVersionOverride : undefined);
+    return {
+      name: this.componentName,
+      type: this.type,
+      replicas: this.replicas,
+      image,
+      runtimeVersionOverride: DynamoRuntime._versionOverride(this, image, explicitVersion),
+      command: d.command,
+      args: d.args,
+      workingDir: d.workingDir,
+      env: [...(d.env ?? []), ...EnvVars.render(this.props.env, this.props.secretEnv)],
+      envFromSecret: this.props.envFromSecret ?? this.graph.envFromSecret,
+      resources: d.resources,
+      claimMounts: d.claimMounts ?? [],
+      volumes: d.volumes ?? [],
+      volumeMounts: d.volumeMounts ?? [],
+      initContainers: d.initContainers ?? [],
+      startupProbe: d.startupProbe,
+      livenessProbe: d.livenessProbe,
+      readinessProbe: d.readinessProbe,
+      sharedMemorySize: d.sharedMemorySize,
+      nodeCount: d.nodeCount,
+      scalingAdapter: this.props.scalingAdapter ?? false,
+      modelRef: d.modelRef,
+      nodeSelector: d.nodeSelector,
+      affinity: d.affinity,
+      tolerations: d.tolerations ?? [],
+      // Dynamo runtime images run as root (they write under /workspace and /root/.cache): the one documented
+      // exception to the restricted profile. Everything else of it applies.
+      podSecurityContext: SecureDefaults.podSecurityContext({ nonRoot: false }),
+      securityContext: SecureDefaults.containerSecurityContext({ nonRoot: false, readOnlyRootFilesystem: false }),
+      podLabels: { ...this.props.podLabels },
+      podAnnotations: { ...d.podAnnotations, ...this.props.podAnnotations },
+    };
+  }
+
+  /**
+   * The component-specific part of the plan, computed at synth.
+   * @internal
+   */
+  public abstract _details(): ComponentDetails;
+
+}

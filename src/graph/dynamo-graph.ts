@@ -1,0 +1,243 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ComponentPlan, GraphPlan } from './component-plan';
+import { ComponentType } from './component-type';
+import { DynamoApiVersion } from './dynamo-api-version';
+import { DynamoComponent } from './dynamo-component';
+import { EnvVars, SecretKeyRef } from './env';
+import { Frontend, RouterMode } from './frontend';
+import { DynamoNames } from './names';
+import { V1Alpha1Renderer } from './render-v1alpha1';
+import { V1Beta1Renderer } from './render-v1beta1';
+import { DynamoRuntime } from './runtime-image';
+import { PropError } from '../common/errors';
+import { Backend } from '../engines/backend';
+
+/** The CRD allows at most 25 components per graph. */
+const MAX_COMPONENTS = 25;
+/** Worker Deployments are named `<graph>-<component>-<8-hex hash>` and that name is a label value (at most 63). */
+const WORKER_HASH_SUFFIX = 9;
+
+/**
+ * Props of a `DynamoGraph`.
+ */
+export interface DynamoGraphProps {
+  /** The inference engine of the graph's workers (DGD `backendFramework`). */
+  readonly backend: Backend;
+  /**
+   * `metadata.name` of the DynamoGraphDeployment. The operator prefixes the names of the objects it creates with it.
+   * @default - the construct id, lower-cased
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the DynamoGraphDeployment.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * API version to write.
+   * @default DynamoApiVersion.V1BETA1
+   */
+  readonly apiVersion?: DynamoApiVersion;
+  /**
+   * Runtime image of every component that does not set its own.
+   * @default - `DynamoRuntime.image(backend)`, the backend's runtime image at `DynamoRuntime.DEFAULT_VERSION`
+   */
+  readonly image?: string;
+  /**
+   * Dynamo runtime version of `image` (MAJOR.MINOR.PATCH). The operator requires it when the tag is not semver;
+   * it is derived from tags such as `1.3.0.post1`, so set it only for tags like `my-build`.
+   * @default - derived from the image tag
+   */
+  readonly runtimeVersionOverride?: string;
+  /**
+   * Literal environment variables of every component (DGD `env` / `envs`). Credentials are refused: use `secretEnv`.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+  /**
+   * Environment variables of every component, read from Secret keys.
+   * @default - none
+   */
+  readonly secretEnv?: { [name: string]: SecretKeyRef };
+  /**
+   * A Secret whose keys become environment variables of every component that does not set its own, e.g. a
+   * `hf-token-secret` holding `HF_TOKEN`.
+   * @default - none
+   */
+  readonly envFromSecret?: string;
+  /**
+   * Labels of the DGD, propagated by the operator to every object it creates.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the DGD, propagated by the operator to every object it creates (e.g.
+   * `nvidia.com/enable-grove: "false"`, `nvidia.com/kai-scheduler-queue`).
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Priority class of the graph's pods. The operator honours it on the Grove path only.
+   * @default - none
+   */
+  readonly priorityClassName?: string;
+}
+
+/**
+ * One NVIDIA Dynamo DynamoGraphDeployment: a frontend plus worker pools (and optionally a planner), added as child
+ * constructs. Renders `nvidia.com/v1beta1` by default or `nvidia.com/v1alpha1` from the same tree.
+ *
+ * ```ts
+ * const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM });
+ * new Frontend(graph, 'Frontend', { routerMode: RouterMode.KV });
+ * new PrefillPool(graph, 'Prefill', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM });
+ * new DecodePool(graph, 'Decode', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM, replicas: 2 });
+ * ```
+ */
+export class DynamoGraph extends Construct {
+  /** `metadata.name` of the DGD. */
+  public readonly name: string;
+  /** Inference engine of the workers. */
+  public readonly backend: Backend;
+  /** API version written. */
+  public readonly apiVersion: DynamoApiVersion;
+  /** Runtime image of components that do not set their own. */
+  public readonly image: string;
+  /** Graph-wide `runtimeVersionOverride`, if given. */
+  public readonly runtimeVersionOverride?: string;
+  /** Graph-wide `envFromSecret`, if given. */
+  public readonly envFromSecret?: string;
+  /** The DGD object. */
+  public readonly apiObject: ApiObject;
+  private readonly props: DynamoGraphProps;
+  private readonly registered: DynamoComponent[] = [];
+
+  public constructor(scope: Construct, id: string, props: DynamoGraphProps) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name ?? DynamoNames.fromId(id);
+    DynamoNames.checkGraph(this, 'name', this.name);
+    DynamoNames.checkLabel(this, 'namespace', props.namespace);
+    PropError.check(Object.values(Backend).includes(props.backend), this, 'backend', props.backend, Object.values(Backend).join(', '));
+    this.backend = props.backend;
+    this.apiVersion = props.apiVersion ?? DynamoApiVersion.V1BETA1;
+    PropError.check(Object.values(DynamoApiVersion).includes(this.apiVersion), this, 'apiVersion', this.apiVersion, Object.values(DynamoApiVersion).join(', '));
+    DynamoRuntime._checkImage(this, 'image', props.image);
+    this.image = props.image ?? DynamoRuntime.image(props.backend);
+    this.runtimeVersionOverride = props.runtimeVersionOverride;
+    if (props.runtimeVersionOverride !== undefined) DynamoRuntime._versionOverride(this, this.image, props.runtimeVersionOverride);
+    this.envFromSecret = props.envFromSecret;
+    EnvVars.check(this, props.env, props.secretEnv, props.envFromSecret);
+    DynamoComponent._checkMetadata(this, 'labels', props.labels, true);
+    DynamoComponent._checkMetadata(this, 'annotations', props.annotations, false);
+    if (props.priorityClassName !== undefined) DynamoNames.checkSubdomain(this, 'priorityClassName', props.priorityClassName);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: this.apiVersion,
+      kind: 'DynamoGraphDeployment',
+      metadata: {
+        name: this.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: props.annotations,
+      },
+      spec: Lazy.any({ produce: () => this._renderSpec() }),
+    });
+    this.node.addValidation({ validate: () => this.validateGraph() });
+  }
+
+  /** Namespace of the DGD (undefined: the chart's, or the one `kubectl` applies it to). */
+  public get namespace(): string | undefined {
+    return this.props.namespace ?? Chart.of(this).namespace;
+  }
+
+  /** The graph's components, in the order they were added. */
+  public get components(): DynamoComponent[] {
+    return [...this.registered];
+  }
+
+  /** The frontend, if the graph has one. */
+  public get frontend(): Frontend | undefined {
+    return this.registered.find((c): c is Frontend => c instanceof Frontend);
+  }
+
+  /** True when the graph has separate prefill and decode pools. */
+  public get disaggregated(): boolean {
+    return this.registered.some(c => c.type === ComponentType.PREFILL || c.type === ComponentType.DECODE);
+  }
+
+  /** True when the frontend routes by KV-cache overlap, so workers must publish KV events. */
+  public get kvRouting(): boolean {
+    return this.frontend?.routerMode === RouterMode.KV;
+  }
+
+  /**
+   * Name of the DynamoGraphDeploymentScalingAdapter the operator creates for a component with `scalingAdapter`:
+   * `<graph>-<lower-cased component name>`. HPA, KEDA and the Planner target its `/scale` subresource.
+   */
+  public scalingAdapterName(component: DynamoComponent): string {
+    return `${this.name}-${component.componentName.toLowerCase()}`;
+  }
+
+  /**
+   * Called by `DynamoComponent`'s constructor.
+   * @internal
+   */
+  public _register(component: DynamoComponent): void {
+    const clash = this.registered.find(c => c.componentName.toLowerCase() === component.componentName.toLowerCase());
+    if (clash) {
+      throw PropError.invalid(component, 'componentName', component.componentName,
+        'a name unique in the graph, ignoring case', `'${clash.node.path}' already uses it`);
+    }
+    this.registered.push(component);
+  }
+
+  /**
+   * The DGD `spec`, laid out for the graph's API version.
+   * @internal
+   */
+  public _renderSpec(): any {
+    const plans: ComponentPlan[] = this.registered.map(c => c._plan());
+    const spec: GraphPlan = {
+      backendFramework: this.backend,
+      env: EnvVars.render(this.props.env, this.props.secretEnv),
+      labels: this.props.labels,
+      annotations: this.props.annotations,
+      priorityClassName: this.props.priorityClassName,
+    };
+    return this.apiVersion === DynamoApiVersion.V1ALPHA1 ? V1Alpha1Renderer.spec(spec, plans) : V1Beta1Renderer.spec(spec, plans);
+  }
+
+  private validateGraph(): string[] {
+    const errors: string[] = [];
+    const comps = this.registered;
+    if (comps.length === 0) {
+      errors.push(PropError.invalid(this, 'components', 0, 'at least one component (Frontend, a worker pool, ...)', 'the operator rejects an empty graph').message);
+    }
+    if (comps.length > MAX_COMPONENTS) {
+      errors.push(PropError.invalid(this, 'components', comps.length, `at most ${MAX_COMPONENTS} components`, 'the CRD limit').message);
+    }
+    const has = (t: ComponentType) => comps.some(c => c.type === t);
+    if (has(ComponentType.PREFILL) !== has(ComponentType.DECODE)) {
+      const [present, missing] = has(ComponentType.PREFILL) ? ['PrefillPool', 'DecodePool'] : ['DecodePool', 'PrefillPool'];
+      errors.push(PropError.invalid(this, 'components', comps.map(c => `${c.componentName}:${c.type}`),
+        'a disaggregated graph with both a PrefillPool and a DecodePool, or an AggregatedPool alone',
+        `it has a ${present} but no ${missing}`).message);
+    }
+    if (has(ComponentType.WORKER) && this.disaggregated) {
+      errors.push(PropError.invalid(this, 'components', comps.map(c => `${c.componentName}:${c.type}`),
+        'either AggregatedPools or PrefillPool + DecodePool, not both', 'aggregated and disaggregated workers cannot share one frontend').message);
+    }
+    for (const c of comps) {
+      const isWorker = [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE].includes(c.type);
+      const objectName = `${this.name}-${c.componentName.toLowerCase()}`;
+      const max = isWorker ? 63 - WORKER_HASH_SUFFIX : 63;
+      if (objectName.length > max) {
+        errors.push(PropError.invalid(this, 'name', this.name, `graph name + '-' + component name of at most ${max} characters`,
+          `the operator names objects of component '${c.componentName}' '${objectName}' (${objectName.length} characters)${isWorker ? ' plus a 9-character hash' : ''}`).message);
+      }
+    }
+    return errors;
+  }
+}

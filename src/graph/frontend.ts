@@ -1,0 +1,66 @@
+import { ComponentType } from './component-type';
+import { ComponentDetails, ComponentResourceDefaults, ComponentResources, DynamoComponent, DynamoComponentProps } from './dynamo-component';
+import type { DynamoGraph } from './dynamo-graph';
+import { HealthCheckOptions, HealthChecks } from './health-checks';
+
+/**
+ * How the frontend picks a worker for each request (`DYN_ROUTER_MODE`).
+ */
+export enum RouterMode {
+  /** Rotate through workers. */
+  ROUND_ROBIN = 'round-robin',
+  /** Pick a worker at random. */
+  RANDOM = 'random',
+  /**
+   * KV-cache-aware: send a request where most of its prefix is already cached. Workers then publish KV events,
+   * which the pools switch on automatically.
+   */
+  KV = 'kv',
+}
+
+/**
+ * Props of a `Frontend`.
+ */
+export interface FrontendProps extends DynamoComponentProps, HealthCheckOptions {
+  /**
+   * Request routing.
+   * @default RouterMode.ROUND_ROBIN
+   */
+  readonly routerMode?: RouterMode;
+  /**
+   * CPU, memory and ephemeral storage.
+   * @default - 2 CPU, 4 GiB memory, 1 GiB ephemeral storage
+   */
+  readonly resources?: ComponentResources;
+}
+
+/**
+ * The OpenAI-compatible HTTP entry point of a graph (port 8000). The operator supplies its command
+ * (`python3 -m dynamo.frontend`) and a Service named `<graph>-<lower-cased component name>`.
+ */
+export class Frontend extends DynamoComponent {
+  /** Request routing. */
+  public readonly routerMode: RouterMode;
+  private readonly health: HealthCheckOptions;
+  private readonly resources: ComponentResources;
+
+  public constructor(graph: DynamoGraph, id: string, props: FrontendProps = {}) {
+    super(graph, id, ComponentType.FRONTEND, props);
+    HealthChecks.check(this, props);
+    this.routerMode = props.routerMode ?? RouterMode.ROUND_ROBIN;
+    this.health = props;
+    this.resources = props.resources ?? {};
+  }
+
+  /** @internal */
+  public _details(): ComponentDetails {
+    const probes = HealthChecks.frontend(this.health);
+    return {
+      env: [{ name: 'DYN_ROUTER_MODE', value: this.routerMode }],
+      resources: ComponentResourceDefaults.render(this.resources, { cpu: '2', memory: '4Gi', ephemeralStorage: '1Gi' }),
+      startupProbe: probes.startup,
+      livenessProbe: probes.liveness,
+      readinessProbe: probes.readiness,
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { PropError } from '../common/errors';
+
+/**
+ * Health-check timing of a component. Defaults are the operator's own (operator 1.4), written out explicitly so
+ * the YAML in Git says what the cluster does.
+ */
+export interface HealthCheckOptions {
+  /**
+   * How long the engine may take to load the model before Kubernetes restarts it (startup probe,
+   * checked every 10 seconds). Large models on slow storage can take tens of minutes.
+   * @default - 2 hours for workers; the frontend has no startup probe
+   */
+  readonly startupTimeout?: Duration;
+  /**
+   * Consecutive failed liveness checks before a restart.
+   * @default - the operator's: 1 for workers (checked every 5 s), 3 for the frontend (every 10 s)
+   */
+  readonly livenessFailureThreshold?: number;
+  /**
+   * Consecutive failed readiness checks before the pod stops receiving traffic.
+   * @default 3
+   */
+  readonly readinessFailureThreshold?: number;
+}
+
+const STARTUP_PERIOD_SECONDS = 10;
+
+/**
+ * The operator's probes (operator-facts §3), with the user's overrides applied.
+ * @internal
+ */
+export class HealthChecks {
+  /** Validates the options at construction. */
+  public static check(scope: IConstruct, options: HealthCheckOptions): void {
+    if (options.startupTimeout !== undefined) {
+      const seconds = options.startupTimeout.toSeconds();
+      PropError.check(seconds >= STARTUP_PERIOD_SECONDS, scope, 'startupTimeout', options.startupTimeout.toHumanString(), 'at least 10 seconds');
+    }
+    PropError.integer(scope, 'livenessFailureThreshold', options.livenessFailureThreshold, 1, 1000);
+    PropError.integer(scope, 'readinessFailureThreshold', options.readinessFailureThreshold, 1, 1000);
+  }
+
+  /** Worker, prefill, decode and planner: `/live` and `/health` on the `system` port. */
+  public static worker(options: HealthCheckOptions): { startup: k8s.Probe; liveness: k8s.Probe; readiness: k8s.Probe } {
+    const startupSeconds = options.startupTimeout?.toSeconds() ?? 2 * 3600;
+    return {
+      startup: HealthChecks.http('/live', 'system', { periodSeconds: STARTUP_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / STARTUP_PERIOD_SECONDS) }),
+      liveness: HealthChecks.http('/live', 'system', { periodSeconds: 5, timeoutSeconds: 4, failureThreshold: options.livenessFailureThreshold ?? 1 }),
+      readiness: HealthChecks.http('/health', 'system', { periodSeconds: 10, timeoutSeconds: 4, failureThreshold: options.readinessFailureThreshold ?? 3 }),
+    };
+  }
+
+  /** Frontend: `/live` and `/health` on the `http` port; a startup probe only when asked for. */
+  public static frontend(options: HealthCheckOptions): { startup?: k8s.Probe; liveness: k8s.Probe; readiness: k8s.Probe } {
+    const startup = options.startupTimeout === undefined ? undefined
+      : HealthChecks.http('/live', 'http', { periodSeconds: STARTUP_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(options.startupTimeout.toSeconds() / STARTUP_PERIOD_SECONDS) });
+    return {
+      startup,
+      liveness: HealthChecks.http('/live', 'http', { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: options.livenessFailureThreshold ?? 3 }),
+      readiness: HealthChecks.http('/health', 'http', { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: options.readinessFailureThreshold ?? 3 }),
+    };
+  }
+
+  private static http(path: string, port: string, timing: Omit<k8s.Probe, 'httpGet'>): k8s.Probe {
+    return { httpGet: { path, port: k8s.IntOrString.fromString(port) }, ...timing };
+  }
+
+  private constructor() {}
+}

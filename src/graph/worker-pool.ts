@@ -1,0 +1,325 @@
+import { createHash } from 'crypto';
+import { Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { ComponentType } from './component-type';
+import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
+import type { DynamoGraph } from './dynamo-graph';
+import { HealthCheckOptions, HealthChecks } from './health-checks';
+import { PropError } from '../common/errors';
+import { Backend } from '../engines/backend';
+import { EngineCommands } from '../engines/engine-commands';
+import { EngineCommand, EngineConfigFile, EngineSettings, WorkerRole } from '../engines/engine-settings';
+import { GpuPod } from '../gpu/gpu-pod';
+import { GpuProfile } from '../gpu/gpu-profile';
+import { GpuRequest } from '../gpu/gpu-request';
+import { GpuSchedulingProps } from '../gpu/gpu-scheduling-props';
+import { ModelArchitecture } from '../model/model-architecture';
+import { ModelCache } from '../model/model-cache';
+import { KvCacheDtype, Quantization } from '../model/precision';
+
+const GIB = 1024 ** 3;
+
+/**
+ * Props shared by `AggregatedPool`, `PrefillPool` and `DecodePool`.
+ */
+export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOptions, GpuSchedulingProps {
+  /** Hugging Face id of the model; also the name clients request it by (served model name). */
+  readonly model: string;
+  /**
+   * Inference engine; must match the graph's.
+   * @default - the graph's backend
+   */
+  readonly backend?: Backend;
+  /**
+   * Whole GPUs of this model per pod, TP x PP of them (vLLM: x DP). Pods target nodes with its product label.
+   * @default - any NVIDIA GPU (no node targeting, no memory checks)
+   */
+  readonly gpu?: GpuProfile;
+  /**
+   * A GPU request other than whole GPUs of `gpu`, e.g. a MIG slice: `GpuRequest.mig(GpuProfile.A100_SXM4_80GB.mig('3g.40gb'))`.
+   * Give either `gpu` or `gpuRequest`.
+   * @default - `GpuRequest.whole(gpu)`
+   */
+  readonly gpuRequest?: GpuRequest;
+  /**
+   * Architecture of the model, for the head-divisibility and weight-fit checks.
+   * @default - `ModelArchitecture.tryOf(model)`; checks needing it are skipped for models not in the catalog
+   */
+  readonly architecture?: ModelArchitecture;
+  /**
+   * A model cache to load the weights from instead of downloading them in every pod. Its model must be `model`.
+   * @default - each pod downloads the model from Hugging Face
+   */
+  readonly modelCache?: ModelCache;
+  /**
+   * Tensor-parallel size.
+   * @default 1
+   */
+  readonly tensorParallel?: number;
+  /**
+   * Pipeline-parallel size.
+   * @default 1
+   */
+  readonly pipelineParallel?: number;
+  /**
+   * Data-parallel ranks inside one engine (vLLM: extra GPUs; SGLang and TRT-LLM: attention DP over the TP ranks).
+   * @default 1
+   */
+  readonly dataParallel?: number;
+  /**
+   * Expert-parallel size (mixture-of-experts models).
+   * @default 1
+   */
+  readonly expertParallel?: number;
+  /**
+   * Nodes one engine spans. The engine's GPUs are split evenly over them.
+   * @default - 1, or as many nodes as the engine's GPUs need when they exceed one node of `gpu`
+   */
+  readonly nodeCount?: number;
+  /**
+   * Maximum concurrent sequences per engine.
+   * @default - the engine's default
+   */
+  readonly maxBatchSize?: number;
+  /**
+   * Maximum tokens per engine step.
+   * @default - the engine's default
+   */
+  readonly maxNumBatchedTokens?: number;
+  /**
+   * Maximum context length (prompt + output).
+   * @default - the model's
+   */
+  readonly maxModelLen?: number;
+  /**
+   * KV-cache data type.
+   * @default - the engine's default for the checkpoint
+   */
+  readonly kvCacheDtype?: KvCacheDtype;
+  /**
+   * Weight quantization to run with.
+   * @default - the checkpoint's
+   */
+  readonly quantization?: Quantization;
+  /**
+   * Share of GPU memory the engine may use, in the engine's own meaning.
+   * @default - the engine's default
+   */
+  readonly gpuMemoryUtilization?: number;
+  /**
+   * Extra engine arguments appended last (escape hatch; the last occurrence of a flag wins).
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+}
+
+/**
+ * Base of the worker pools: a group of identical engine replicas serving one model. Computes the engine command
+ * line, the GPU request (TP x PP per pod, per node when multinode), scheduling, `/dev/shm` and the model mount.
+ */
+export abstract class WorkerPool extends DynamoComponent {
+  private static configData(files: EngineConfigFile[]): { [fileName: string]: string } {
+    return Object.fromEntries(files.map(f => [f.fileName, f.content]));
+  }
+
+  private static sha256(data: { [key: string]: string }): string {
+    return createHash('sha256').update(JSON.stringify(Object.entries(data).sort())).digest('hex');
+  }
+
+  /** Hugging Face id of the model. */
+  public readonly model: string;
+  /** Inference engine. */
+  public readonly backend: Backend;
+  /** What one GPU device of a pod is. */
+  public readonly gpuRequest: GpuRequest;
+  /** Nodes one engine spans. */
+  public readonly nodeCount: number;
+  /** GPU devices each pod requests. */
+  public readonly gpusPerPod: number;
+  /** Model architecture, when known. */
+  public readonly architecture?: ModelArchitecture;
+  /** The model cache the weights come from, if any. */
+  public readonly modelCache?: ModelCache;
+  private readonly role: WorkerRole;
+  private readonly poolProps: WorkerPoolProps;
+  private lora?: { readonly maxRank: number };
+  /** The ConfigMap holding engine config files (TRT-LLM), if the engine reads any. */
+  private readonly engineConfig?: k8s.KubeConfigMap;
+
+  protected constructor(graph: DynamoGraph, id: string, type: ComponentType, role: WorkerRole, props: WorkerPoolProps) {
+    super(graph, id, type, props);
+    this.role = role;
+    this.poolProps = props;
+    this.model = props.model;
+    this.backend = props.backend ?? graph.backend;
+    PropError.check(this.backend === graph.backend, this, 'backend', this.backend, `the graph's backend '${graph.backend}'`,
+      'one graph runs one engine (DGD backendFramework)');
+    HealthChecks.check(this, props);
+    PropError.check(!(props.gpu && props.gpuRequest), this, 'gpuRequest', props.gpuRequest?.toString(), 'either gpu or gpuRequest, not both');
+    this.gpuRequest = props.gpuRequest ?? (props.gpu ? GpuRequest.whole(props.gpu) : GpuRequest.anyGpu());
+    this.architecture = props.architecture ?? ModelArchitecture.tryOf(props.model);
+    this.modelCache = props.modelCache;
+
+    // Validate the engine settings now, so a bad prop fails at the line that set it.
+    const settings = this.settings(false);
+    EngineCommands.validate(settings, this);
+    const engineGpus = EngineCommands.gpusPerEngine(settings);
+    this.nodeCount = this.resolveNodeCount(engineGpus);
+    this.gpusPerPod = engineGpus / this.nodeCount;
+    this.checkGpus(engineGpus);
+    this.checkArchitecture();
+    if (props.modelCache) {
+      PropError.check(props.modelCache.model === props.model, this, 'modelCache', props.modelCache.model,
+        `a ModelCache of '${props.model}'`, 'the cache holds a different model');
+      const cacheNamespace = props.modelCache.namespace ?? Chart.of(props.modelCache).namespace;
+      PropError.check(cacheNamespace === graph.namespace, this, 'modelCache', cacheNamespace ?? '(no namespace)',
+        `a ModelCache in the graph's namespace (${graph.namespace ?? '(no namespace)'})`, 'pods can only mount claims of their own namespace');
+      props.modelCache._attach(this);
+    }
+    if (EngineCommands.render(settings, this).configFiles.length > 0) {
+      this.engineConfig = new k8s.KubeConfigMap(this, 'EngineConfig', {
+        metadata: { name: `${graph.name}-${this.componentName.toLowerCase()}-engine`, namespace: graph.namespace },
+        data: Lazy.any({ produce: () => WorkerPool.configData(this.engineCommand().configFiles) }),
+      });
+    }
+    // Compute placement and shm once to surface scheduling-prop errors at construction.
+    this._placement();
+    GpuPod.sharedMemory(this.gpusPerPod, props, this);
+  }
+
+  /**
+   * Serve LoRA adapters on top of the base model (used by the LoRA constructs).
+   * @internal
+   */
+  public _enableLora(maxRank: number): void {
+    this.lora = { maxRank };
+    EngineCommands.validate(this.settings(false), this);
+  }
+
+  /**
+   * Node selector, affinity and tolerations of the pool's pods (the model cache's download Job reuses them).
+   * @internal
+   */
+  public _placement(): { nodeSelector?: { readonly [key: string]: string }; affinity?: k8s.Affinity; tolerations: k8s.Toleration[] } {
+    return GpuPod.placement(this.gpuRequest, this.poolProps, this);
+  }
+
+  /** @internal */
+  public _details(): ComponentDetails {
+    const command = this.engineCommand();
+    const resources = GpuPod.resources(this.gpuRequest, this.gpusPerPod, this.poolProps, this);
+    const placement = this._placement();
+    const probes = HealthChecks.worker(this.poolProps);
+    // The operator removes probes from non-leader pods of multinode engines; explicit ones would survive on them.
+    const multinode = this.nodeCount > 1;
+    const cache = this.modelCache;
+    return {
+      command: command.command,
+      args: command.args,
+      workingDir: command.workingDir,
+      env: command.env,
+      resources,
+      claimMounts: cache ? [{ claimName: cache.claimName, mountPath: cache.mountPath }] : [],
+      volumes: this.engineConfig ? [{ name: 'engine-config', configMap: { name: this.engineConfig.name } }] : [],
+      volumeMounts: [...new Set(command.configFiles.map(f => f.mountPath))].map(mountPath => ({ name: 'engine-config', mountPath, readOnly: true })),
+      // Pods read the ConfigMap at start only: a content hash in the pod template rolls them when it changes.
+      podAnnotations: this.engineConfig ? { 'cdk8s-dynamo.io/engine-config-sha256': WorkerPool.sha256(WorkerPool.configData(command.configFiles)) } : undefined,
+      initContainers: cache ? [cache._waitContainer(this.image)] : [],
+      startupProbe: multinode ? undefined : probes.startup,
+      livenessProbe: multinode ? undefined : probes.liveness,
+      readinessProbe: multinode ? undefined : probes.readiness,
+      sharedMemorySize: GpuPod.sharedMemory(this.gpusPerPod, this.poolProps, this),
+      nodeCount: multinode ? this.nodeCount : undefined,
+      modelRef: this.lora ? { name: this.model } : undefined,
+      nodeSelector: placement.nodeSelector,
+      affinity: placement.affinity,
+      tolerations: placement.tolerations,
+    };
+  }
+
+  private engineCommand(): EngineCommand {
+    return EngineCommands.render(this.settings(this.graph.kvRouting), this);
+  }
+
+  private settings(kvEvents: boolean): EngineSettings {
+    const p = this.poolProps;
+    return {
+      backend: this.backend,
+      role: this.role,
+      disaggregated: this.role !== 'aggregated',
+      model: p.model,
+      modelPath: p.modelCache?.modelPath,
+      tensorParallel: p.tensorParallel ?? 1,
+      pipelineParallel: p.pipelineParallel ?? 1,
+      dataParallel: p.dataParallel ?? 1,
+      expertParallel: p.expertParallel ?? 1,
+      isMoe: this.architecture?.isMoe,
+      maxBatchSize: p.maxBatchSize,
+      maxNumBatchedTokens: p.maxNumBatchedTokens,
+      maxModelLen: p.maxModelLen,
+      kvCacheDtype: p.kvCacheDtype,
+      quantization: p.quantization,
+      gpuMemoryUtilization: p.gpuMemoryUtilization,
+      kvEvents,
+      nodeCount: this.nodeCount ?? p.nodeCount ?? 1,
+      lora: this.lora,
+      extraArgs: p.extraArgs ?? [],
+    };
+  }
+
+  private resolveNodeCount(engineGpus: number): number {
+    const explicit = this.poolProps.nodeCount;
+    if (explicit !== undefined) {
+      PropError.integer(this, 'nodeCount', explicit, 1, 1024);
+      PropError.check(engineGpus % explicit === 0, this, 'nodeCount', explicit,
+        `a divisor of the engine's ${engineGpus} GPUs`, 'each node of a multinode engine holds the same number of GPUs');
+      return explicit;
+    }
+    const perNode = this.gpuRequest.devicesPerNode;
+    if (perNode === undefined || engineGpus <= perNode || this.gpuRequest.isMig) return 1;
+    const nodes = Math.ceil(engineGpus / perNode);
+    PropError.check(engineGpus % nodes === 0, this, 'tensorParallel', this.poolProps.tensorParallel ?? 1,
+      `a parallelism whose GPU count (${engineGpus}) splits evenly over ${nodes} nodes of ${perNode} GPUs, or an explicit nodeCount`);
+    return nodes;
+  }
+
+  private checkGpus(engineGpus: number): void {
+    const p = this.poolProps;
+    const tp = p.tensorParallel ?? 1;
+    if (this.gpuRequest.isMig) {
+      PropError.check(engineGpus === 1 && this.nodeCount === 1, this, 'tensorParallel', tp,
+        '1 (and pipelineParallel 1, one node) with a MIG slice', `${this.gpuRequest} is one isolated slice; NCCL cannot span slices`);
+    }
+    const perNode = this.gpuRequest.devicesPerNode;
+    if (perNode !== undefined) {
+      PropError.check(this.gpusPerPod <= perNode, this, 'tensorParallel', tp,
+        `a parallelism needing at most gpusPerNode x nodeCount = ${perNode} x ${this.nodeCount} = ${perNode * this.nodeCount} GPUs`,
+        `the engine needs ${engineGpus} GPUs (TP ${tp} x PP ${p.pipelineParallel ?? 1}${this.backend === Backend.VLLM ? ` x DP ${p.dataParallel ?? 1}` : ''})`);
+    }
+    GpuPod.validate(this, this.gpuRequest, this.gpusPerPod, 'tensorParallel');
+  }
+
+  private checkArchitecture(): void {
+    const arch = this.architecture;
+    if (!arch) return;
+    const p = this.poolProps;
+    const tp = p.tensorParallel ?? 1;
+    PropError.check(arch.numAttentionHeads % tp === 0, this, 'tensorParallel', tp,
+      `a divisor of the model's ${arch.numAttentionHeads} attention heads`, `${arch.name} cannot split its heads evenly`);
+    if (!arch.isMla) {
+      const kv = arch.numKeyValueHeads;
+      PropError.check(kv % tp === 0 || tp % kv === 0, this, 'tensorParallel', tp,
+        `a divisor or multiple of the model's ${kv} KV heads`, `${arch.name} cannot split its KV heads evenly`);
+    }
+    const memoryGiB = this.gpuRequest.memoryGiB;
+    if (memoryGiB === undefined) return;
+    const quantization = p.quantization ?? arch.quantization;
+    const tpPp = tp * (p.pipelineParallel ?? 1);
+    // Experts are sharded over every GPU of the engine; dense weights only over TP x PP.
+    const shards = arch.isMoe && (p.expertParallel ?? 1) > 1 ? this.gpusPerPod * this.nodeCount : tpPp;
+    const perGpu = arch.weightBytes(quantization) / shards;
+    PropError.check(perGpu <= memoryGiB * GIB, this, 'tensorParallel', tp,
+      `a parallelism that leaves at most ${memoryGiB} GiB of weights per ${this.gpuRequest} (needs about ${Math.ceil(arch.weightBytes(quantization) / (memoryGiB * GIB))} GPUs)`,
+      `${arch.name} (${quantization}) weighs ${(arch.weightBytes(quantization) / GIB).toFixed(1)} GiB, ${(perGpu / GIB).toFixed(1)} GiB per GPU`);
+  }
+}
