@@ -1,4 +1,5 @@
 import { GpuProfile, MigProfile } from './gpu-profile';
+import { PropError } from '../common/errors';
 
 /**
  * How the NVIDIA device plugin advertises MIG slices on the nodes (`mig.strategy` of the GPU Operator).
@@ -31,9 +32,7 @@ export class GpuRequest {
    * @param strategy how the cluster's device plugin exposes MIG. @default MigStrategy.MIXED
    */
   public static mig(profile: MigProfile, strategy: MigStrategy = MigStrategy.MIXED): GpuRequest {
-    if (!Object.values(MigStrategy).includes(strategy)) {
-      throw new Error(`GpuRequest.mig: 'strategy' is '${strategy}': allowed: ${Object.values(MigStrategy).join(', ')}`);
-    }
+    PropError.check(Object.values(MigStrategy).includes(strategy), 'GpuRequest.mig', 'strategy', strategy, Object.values(MigStrategy).join(', '));
     // Guard against profiles assembled by hand for a GPU that cannot be partitioned.
     profile.gpu.mig(profile.name);
     return new GpuRequest(profile.gpu, profile, strategy);

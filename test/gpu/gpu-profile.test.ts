@@ -70,6 +70,15 @@ describe('catalog invariants', () => {
   });
 });
 
+test('docs/gpus.md lists every catalog GPU with its label and memory', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '../../docs/gpus.md'), 'utf8');
+  for (const gpu of GpuProfile.all()) {
+    const row = doc.split('\n').find(line => line.includes(`| \`${gpu.productLabel}\``));
+    expect(row).toBeDefined();
+    expect(row).toContain(`| ${gpu.memoryGiB} |`);
+  }
+});
+
 describe('GpuProfile.of', () => {
   test.each([
     ['h100_sxm', GpuProfile.H100_SXM],

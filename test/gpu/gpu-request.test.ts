@@ -30,6 +30,6 @@ describe('GpuRequest', () => {
   });
 
   test('rejects an unknown strategy', () => {
-    expect(() => GpuRequest.mig(GpuProfile.H100_SXM.mig('1g.10gb'), 'none' as MigStrategy)).toThrow(/'strategy' is 'none'.*allowed: mixed, single/);
+    expect(() => GpuRequest.mig(GpuProfile.H100_SXM.mig('1g.10gb'), 'none' as MigStrategy)).toThrow(/\[GpuRequest\.mig\] 'strategy' is 'none': allowed: mixed, single/);
   });
 });
