@@ -1,0 +1,47 @@
+import { Construct, IConstruct } from 'constructs';
+import { PolicyPack, PolicyPackProps } from './policy-pack';
+import { PolicyRuleInfo } from './policy-types';
+import { RuleCatalog } from './rules/rule-catalog';
+
+/**
+ * Entry points of the policy pack.
+ *
+ * ```ts
+ * DynamoPolicy.apply(chart);                       // check everything synthesized under the chart
+ * DynamoPolicy.suppress(graph.decode, 'DYN-SEC-006', 'vLLM runtime image runs as root');
+ * ```
+ */
+export class DynamoPolicy {
+  /**
+   * Applies the default pack to `scope` (an App, a Chart or any construct) and returns it. Idempotent: when a pack
+   * already covers `scope` (DynamoGraph applies one to its chart) it is returned, taking `props` if it had none yet.
+   * @param scope construct whose synthesized objects are checked
+   * @param props pack options
+   */
+  public static apply(scope: Construct, props?: PolicyPackProps): PolicyPack {
+    const existing = PolicyPack.of(scope);
+    if (existing) {
+      if (props) existing._configure(props);
+      return existing;
+    }
+    return new PolicyPack(scope, PolicyPack.DEFAULT_ID, props);
+  }
+
+  /**
+   * Suppresses one rule on `construct` and everything under it. The reason is required and is written into the
+   * `policy.cdk8s-dynamo.io/suppressed` annotation of each object where the rule would have fired.
+   * @param construct a graph, a component, a chart or any construct that renders objects
+   * @param ruleId rule id, e.g. `DYN-SEC-006`
+   * @param reason why the rule does not apply here (one line)
+   */
+  public static suppress(construct: IConstruct, ruleId: string, reason: string): void {
+    PolicyPack._suppress(construct, ruleId, reason);
+  }
+
+  /** The rules of the default pack. */
+  public static rules(): PolicyRuleInfo[] {
+    return RuleCatalog.ALL.map(r => ({ id: r.id, severity: r.severity, reason: r.reason, fix: r.fix }));
+  }
+
+  private constructor() {}
+}

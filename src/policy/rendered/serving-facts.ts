@@ -1,0 +1,221 @@
+import { parse } from 'yaml';
+import { CommandLine } from './command-line';
+import { Quantities } from './quantities';
+import { RenderedObject, RenderedPod, RenderedPods } from './rendered-pod';
+import { Backend } from '../../engines/backend';
+import { GpuProfile } from '../../gpu/gpu-profile';
+import { ModelArchitecture } from '../../model/model-architecture';
+import { KvCacheDtype, Quantization } from '../../model/precision';
+import { IntentAnnotations } from '../intent-annotations';
+
+const PRODUCT_LABEL = 'nvidia.com/gpu.product';
+
+/**
+ * What a GPU pod serves, read back from its rendered command line, engine config file, annotations and node
+ * targeting, with the model and GPU catalogs filling gaps. Every field is optional: rules skip what they cannot know.
+ * @internal
+ */
+export interface ServingFacts {
+  readonly engine?: Backend;
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
+  /** GPUs one engine instance uses: TP x PP, times DP where DP ranks hold their own GPUs (vLLM, SGLang without DP attention). */
+  readonly worldSize: number;
+  /** True when parallelism was stated (flag, engine config or annotation) rather than assumed to be 1. */
+  readonly parallelismKnown: boolean;
+  /** Data-parallel attention: TP ranks split into DP groups for attention (KV is sharded by TP/DP). */
+  readonly dpAttention: number;
+  /** Disaggregation role from `--disaggregation-mode` / `--is-prefill-worker` / `--is-decode-worker`. */
+  readonly role?: string;
+  readonly modelId?: string;
+  readonly maxModelLen?: number;
+  readonly memoryFraction?: number;
+  readonly architecture?: ModelArchitecture;
+  readonly weightBytes?: number;
+  /** KV bytes of one max-length sequence, whole model (before sharding). */
+  readonly kvBytesPerSequence?: number;
+  /** Catalog GPU the pod targets through `nvidia.com/gpu.product`. */
+  readonly gpu?: GpuProfile;
+  /** MIG profile name when the pod asks for a slice (`1g.10gb`), and how (mixed resource or single-strategy label). */
+  readonly mig?: { readonly name: string; readonly strategy: 'mixed' | 'single'; readonly count: number };
+  readonly gpuMemoryBytes?: number;
+}
+
+/**
+ * Derives `ServingFacts` for a pod.
+ * @internal
+ */
+export class Serving {
+  public static facts(pod: RenderedPod, objects: RenderedObject[]): ServingFacts {
+    const cl = RenderedPods.commandLine(pod);
+    const engine = Serving.engine(cl, pod.backend);
+    const config = Serving.engineConfig(pod, cl, objects);
+    const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+    const annotationInt = (key: string) => {
+      const v = pod.annotation(key);
+      return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+    };
+
+    const tpStated = cl.intFlag('--tensor-parallel-size', '-tp', '--tp', '--tp-size')
+      ?? int(config?.tensor_parallel_size) ?? annotationInt(IntentAnnotations.TENSOR_PARALLEL);
+    const ppStated = cl.intFlag('--pipeline-parallel-size', '-pp', '--pp', '--pp-size')
+      ?? int(config?.pipeline_parallel_size) ?? annotationInt(IntentAnnotations.PIPELINE_PARALLEL);
+    const dp = cl.intFlag('--data-parallel-size', '-dp', '--dp', '--dp-size') ?? 1;
+    const attentionDp = cl.has('--enable-dp-attention') || config?.enable_attention_dp === true;
+    const tp = tpStated ?? 1;
+    const pp = ppStated ?? 1;
+    const worldSize = tp * pp * (attentionDp || engine === Backend.TRTLLM ? 1 : dp);
+
+    const modelId = pod.annotation(IntentAnnotations.MODEL) ?? Serving.modelId(cl);
+    const architecture = modelId ? ModelArchitecture.tryOf(modelId) : undefined;
+    const maxModelLen = cl.intFlag('--max-model-len', '--context-length', '--max-seq-len', '--max_seq_len')
+      ?? int(config?.max_seq_len) ?? annotationInt(IntentAnnotations.MAX_MODEL_LEN) ?? architecture?.maxContextLength;
+    const fractionFlag = Number(cl.flag('--gpu-memory-utilization', '--mem-fraction-static'));
+    const fractionConfig = config?.kv_cache_config?.free_gpu_memory_fraction;
+    const memoryFraction = Number.isFinite(fractionFlag) && fractionFlag > 0 ? fractionFlag
+      : typeof fractionConfig === 'number' ? fractionConfig : undefined;
+
+    const weightsGib = Serving.number(pod.annotation(IntentAnnotations.WEIGHTS_GIB));
+    const weightBytes = weightsGib !== undefined ? weightsGib * Quantities.GIB
+      : architecture?.weightBytes(Serving.quantization(cl.flag('--quantization')));
+    const kvPerToken = Serving.number(pod.annotation(IntentAnnotations.KV_BYTES_PER_TOKEN));
+    const kvDtype = Serving.kvDtype(cl.flag('--kv-cache-dtype') ?? config?.kv_cache_config?.dtype);
+    const kvBytesPerSequence = maxModelLen === undefined ? undefined
+      : kvPerToken !== undefined ? kvPerToken * maxModelLen
+        : architecture?.kvCacheBytesPerSequence(maxModelLen, kvDtype);
+
+    const { gpu, mig } = Serving.accelerator(pod);
+    const gpuMemoryGib = Serving.number(pod.annotation(IntentAnnotations.GPU_MEMORY_GIB))
+      ?? (mig ? Serving.migMemoryGib(mig.name, gpu) : gpu?.memoryGiB);
+
+    return {
+      engine,
+      tensorParallel: tp,
+      pipelineParallel: pp,
+      worldSize,
+      parallelismKnown: tpStated !== undefined || ppStated !== undefined,
+      dpAttention: attentionDp ? dp : 1,
+      role: Serving.role(cl, config),
+      modelId,
+      maxModelLen,
+      memoryFraction,
+      architecture,
+      weightBytes,
+      kvBytesPerSequence,
+      gpu,
+      mig,
+      gpuMemoryBytes: gpuMemoryGib === undefined ? undefined : gpuMemoryGib * Quantities.GIB,
+    };
+  }
+
+  /** Catalog GPU whose product label the pod targets (the smallest when several are allowed). */
+  public static productLabels(pod: RenderedPod): string[] {
+    const labels = new Set<string>();
+    const selected = pod.spec.nodeSelector?.[PRODUCT_LABEL];
+    if (typeof selected === 'string') labels.add(selected);
+    const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    for (const term of Array.isArray(terms) ? terms : []) {
+      for (const expr of Array.isArray(term?.matchExpressions) ? term.matchExpressions : []) {
+        if (expr?.key === PRODUCT_LABEL && expr.operator === 'In' && Array.isArray(expr.values)) {
+          expr.values.filter((v: unknown) => typeof v === 'string').forEach((v: string) => labels.add(v));
+        }
+      }
+    }
+    return [...labels].sort();
+  }
+
+  private static accelerator(pod: RenderedPod): Pick<ServingFacts, 'gpu' | 'mig'> {
+    let mig: ServingFacts['mig'];
+    for (const c of pod.containers.filter(x => !x.init)) {
+      const res = c.json.resources ?? {};
+      for (const key of Object.keys({ ...res.requests, ...res.limits })) {
+        const m = /^nvidia\.com\/mig-(.+)$/.exec(key);
+        if (m) mig = { name: m[1], strategy: 'mixed', count: Quantities.parse(res.limits?.[key] ?? res.requests?.[key]) ?? 0 };
+      }
+    }
+    const candidates: GpuProfile[] = [];
+    for (const label of Serving.productLabels(pod)) {
+      const single = /^(.*)-MIG-(.+)$/.exec(label);
+      const product = single ? single[1] : label;
+      if (single && !mig) mig = { name: single[2], strategy: 'single', count: RenderedPods.gpusPerPod(pod) };
+      const gpu = GpuProfile.all().find(g => g.productLabel === product);
+      if (gpu) candidates.push(gpu);
+    }
+    const gpu = candidates.sort((a, b) => a.memoryGiB - b.memoryGiB)[0];
+    return { gpu, mig };
+  }
+
+  private static migMemoryGib(name: string, gpu: GpuProfile | undefined): number | undefined {
+    const known = gpu?.migProfiles.find(p => p.name === name);
+    if (known) return known.memoryGiB;
+    const m = /(\d+)gb$/.exec(name);
+    return m ? Number(m[1]) : undefined;
+  }
+
+  private static engine(cl: CommandLine, backend: string | undefined): Backend | undefined {
+    const fromModule = /^dynamo\.(vllm|sglang|trtllm)$/.exec(cl.module ?? '');
+    const name = fromModule?.[1] ?? backend;
+    return Object.values(Backend).find(b => b === name);
+  }
+
+  private static role(cl: CommandLine, config: any): string | undefined {
+    const mode = cl.flag('--disaggregation-mode');
+    if (mode) return mode;
+    if (cl.has('--is-prefill-worker')) return 'prefill';
+    if (cl.has('--is-decode-worker')) return 'decode';
+    return typeof config?.disaggregation_mode === 'string' ? config.disaggregation_mode : undefined;
+  }
+
+  /** The served model: an annotation, else `--served-model-name`, else `--model` / `--model-path`. */
+  private static modelId(cl: CommandLine): string | undefined {
+    return cl.flag('--served-model-name') ?? cl.flag('--model', '--model-path');
+  }
+
+  /** TRT-LLM's `--extra-engine-args` YAML, found through the pod's ConfigMap mount among the rendered objects. */
+  private static engineConfig(pod: RenderedPod, cl: CommandLine, objects: RenderedObject[]): any {
+    const file = cl.flag('--extra-engine-args');
+    const main = pod.containers.find(c => c.main);
+    if (!file || !main) return undefined;
+    const mount = (Array.isArray(main.json.volumeMounts) ? main.json.volumeMounts : [])
+      .find((m: any) => typeof m?.mountPath === 'string' && file.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+    const volume = (Array.isArray(pod.spec.volumes) ? pod.spec.volumes : []).find((v: any) => v?.name === mount?.name);
+    const configMapName = volume?.configMap?.name;
+    if (!configMapName) return undefined;
+    const relative = file.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+    const item = (volume.configMap.items ?? []).find((i: any) => i?.path === relative);
+    const key = item?.key ?? relative;
+    const namespace = pod.object.json.metadata?.namespace;
+    const cm = objects.find(o => o.json.kind === 'ConfigMap' && o.json.metadata?.name === configMapName
+      && (o.json.metadata?.namespace ?? namespace) === namespace);
+    const text = cm?.json.data?.[key];
+    if (typeof text !== 'string') return undefined;
+    try {
+      const parsed = parse(text);
+      return parsed && typeof parsed === 'object' ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private static quantization(flag: string | undefined): Quantization | undefined {
+    switch (flag) {
+      case 'fp8': return Quantization.FP8;
+      case 'modelopt_fp4': case 'nvfp4': return Quantization.NVFP4;
+      case 'mxfp4': return Quantization.MXFP4;
+      default: return undefined;
+    }
+  }
+
+  private static kvDtype(value: unknown): KvCacheDtype | undefined {
+    if (typeof value !== 'string') return undefined;
+    if (value.startsWith('fp8')) return KvCacheDtype.FP8;
+    if (value === 'bf16' || value === 'bfloat16' || value === 'fp16' || value === 'float16') return KvCacheDtype.BF16;
+    return undefined;
+  }
+
+  private static number(value: string | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  }
+}
