@@ -29,3 +29,16 @@ export * from './gpu/gpu-scheduling-props';
 
 // platform
 export * from './platform/sync-waves';
+export * from './platform/planner-config';
+export * from './platform/dynamo-model';
+export * from './platform/deployment-request';
+export * from './platform/monitoring';
+export * from './platform/gitops';
+export * from './platform/gitops-flux';
+
+// autoscaling
+export * from './autoscaling/scaling-metric';
+export * from './autoscaling/scaling-target';
+export * from './autoscaling/pool-autoscaler';
+export * from './autoscaling/hpa-pool-autoscaler';
+export * from './autoscaling/keda-pool-autoscaler';

@@ -1,0 +1,97 @@
+import { IConstruct } from 'constructs';
+import { PropError } from '../common/errors';
+import { Backend } from '../engines/backend';
+import { ComponentType } from '../graph/component-type';
+import { DynamoComponent } from '../graph/dynamo-component';
+import { DynamoNames } from '../graph/names';
+
+/**
+ * A DynamoGraphDeployment component given by name, for graphs not defined with this library.
+ */
+export interface ScalingAdapterProps {
+  /** `metadata.name` of the DynamoGraphDeployment. */
+  readonly graphName: string;
+  /** Component name in the graph (DGD `components[].name` / `services` key); it must have its scaling adapter on. */
+  readonly componentName: string;
+  /**
+   * Namespace of the graph.
+   * @default - the autoscaler's chart namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The graph's inference engine; needed by metrics read from the engine.
+   * @default - unknown: engine metrics are refused
+   */
+  readonly backend?: Backend;
+}
+
+/**
+ * What an autoscaler scales: the DynamoGraphDeploymentScalingAdapter (DGDSA) of one graph component. The operator
+ * creates it, named `<graph>-<lower-cased component>`, for components whose scaling adapter is on; HPA and KEDA
+ * drive its `/scale` subresource.
+ */
+export class ScalingTarget {
+  /**
+   * A pool (or other component) of a `DynamoGraph` in this app. Its scaling adapter must be on (`scalingAdapter: true`).
+   */
+  public static pool(component: DynamoComponent): ScalingTarget {
+    return new ScalingTarget(component.graph.name, component.componentName, () => component.graph.namespace, component.graph.backend, component);
+  }
+
+  /**
+   * A component of a graph defined elsewhere, by name.
+   */
+  public static adapter(props: ScalingAdapterProps): ScalingTarget {
+    return new ScalingTarget(props.graphName, props.componentName, () => props.namespace, props.backend);
+  }
+
+  private constructor(
+    /** `metadata.name` of the DynamoGraphDeployment. */
+    public readonly graphName: string,
+    /** Component name in the graph. */
+    public readonly componentName: string,
+    private readonly namespaceOf: () => string | undefined,
+    /** The graph's inference engine, when known. */
+    public readonly backend?: Backend,
+    /** The component, when it is part of this app. */
+    public readonly component?: DynamoComponent,
+  ) {}
+
+  /** Name of the DGDSA the operator creates: `<graph>-<lower-cased component>`. */
+  public get adapterName(): string {
+    return `${this.graphName}-${this.componentName.toLowerCase()}`;
+  }
+
+  /** Namespace of the graph, when known. */
+  public get namespace(): string | undefined {
+    return this.namespaceOf();
+  }
+
+  /**
+   * Validates the names and returns problems that can only be known once the whole graph is defined.
+   * @internal
+   */
+  public _check(scope: IConstruct): void {
+    DynamoNames.checkGraph(scope, 'target.graphName', this.graphName);
+    DynamoNames.checkComponent(scope, 'target.componentName', this.componentName);
+    DynamoNames.checkLabel(scope, 'target.namespace', this.namespace);
+  }
+
+  /**
+   * Problems only visible once the graph is complete (at synth).
+   * @internal
+   */
+  public _validate(scope: IConstruct): string[] {
+    if (!this.component) return [];
+    return this.component._plan().scalingAdapter ? [] : [PropError.invalid(scope, 'target', this.component.node.path, 'a component with scalingAdapter: true',
+      `the operator only creates DynamoGraphDeploymentScalingAdapter '${this.adapterName}' for components whose scaling adapter is on`).message];
+  }
+
+  /**
+   * True when the target is known to be a worker pool, or may be (given by name).
+   * @internal
+   */
+  public get _mayBeWorker(): boolean {
+    return !this.component || [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE].includes(this.component.type);
+  }
+}

@@ -1,0 +1,344 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PlannerConfig, PlannerSettings } from './planner-config';
+import { PropError } from '../common/errors';
+import { Backend } from '../engines/backend';
+import { GpuProfile } from '../gpu/gpu-profile';
+import { DynamoNames } from '../graph/names';
+import { DynamoRuntime } from '../graph/runtime-image';
+
+/**
+ * How hard the on-cluster profiler searches (`spec.searchStrategy`).
+ */
+export enum ProfilingSearchStrategy {
+  /** A fast sweep. */
+  RAPID = 'rapid',
+  /** A wider sweep that explores more configurations. */
+  THOROUGH = 'thorough',
+}
+
+/**
+ * What the profiler optimizes when several configurations meet the SLA (`spec.sla.optimizationType`).
+ */
+export enum SlaOptimizationType {
+  /** Lowest latency. */
+  LATENCY = 'latency',
+  /** Highest throughput per GPU. */
+  THROUGHPUT = 'throughput',
+}
+
+/**
+ * GPU-to-GPU interconnect inside a node (`spec.hardware.interconnect`).
+ */
+export enum GpuInterconnect {
+  /** NVLink / NVSwitch. */
+  NVLINK = 'nvlink',
+  /** PCIe only. */
+  PCIE = 'pcie',
+}
+
+/**
+ * Service-level targets the profiler must meet.
+ */
+export interface DeploymentRequestSla {
+  /**
+   * Time-to-first-token target, milliseconds.
+   * @default - the profiler's default
+   */
+  readonly ttftMs?: number;
+  /**
+   * Inter-token latency target, milliseconds.
+   * @default - the profiler's default
+   */
+  readonly itlMs?: number;
+  /**
+   * End-to-end request latency target, milliseconds; an alternative to `ttftMs` + `itlMs`.
+   * @default - TTFT and ITL targets are used
+   */
+  readonly e2eLatencyMs?: number;
+  /**
+   * Tie-breaker among configurations that meet the targets.
+   * @default - the profiler's default
+   */
+  readonly optimizationType?: SlaOptimizationType;
+}
+
+/**
+ * The traffic the profiler sizes the deployment for.
+ */
+export interface DeploymentRequestWorkload {
+  /**
+   * Mean input (prompt) length, tokens.
+   * @default 4000
+   */
+  readonly inputTokens?: number;
+  /**
+   * Mean output length, tokens.
+   * @default 1000
+   */
+  readonly outputTokens?: number;
+  /**
+   * Target concurrent requests. Exclusive with `requestRate`.
+   * @default - maximum-throughput selection (unless the Planner is enabled)
+   */
+  readonly concurrency?: number;
+  /**
+   * Target request rate, requests per second. Exclusive with `concurrency`.
+   * @default - maximum-throughput selection (unless the Planner is enabled)
+   */
+  readonly requestRate?: number;
+}
+
+/**
+ * The GPUs the profiler may use. Cluster-wide operators discover them; namespace-restricted operators need them.
+ */
+export interface DeploymentRequestHardware {
+  /**
+   * GPU type; must be one Dynamo knows (`GpuProfile.dynamoGpuSku`).
+   * @default - the most common GPU in the cluster
+   */
+  readonly gpu?: GpuProfile;
+  /**
+   * GPU budget for profiling and deployment.
+   * @default - all discovered GPUs of that type (capped at 32 by the operator)
+   */
+  readonly totalGpus?: number;
+  /**
+   * GPUs per node.
+   * @default - discovered
+   */
+  readonly gpusPerNode?: number;
+  /**
+   * Memory per GPU, MiB (as the device plugin reports it, e.g. 81559 for an H100 80GB).
+   * @default - discovered
+   */
+  readonly vramMb?: number;
+  /**
+   * Interconnect inside a node.
+   * @default - discovered when possible
+   */
+  readonly interconnect?: GpuInterconnect;
+  /**
+   * Whether nodes have RDMA networking for KV transfer.
+   * @default - discovered when possible
+   */
+  readonly rdma?: boolean;
+}
+
+/**
+ * A PVC that already holds the model weights, so profiling and the generated graph skip the download.
+ */
+export interface DeploymentRequestModelCache {
+  /** Name of the PVC, in the request's namespace. */
+  readonly pvcName: string;
+  /** Directory of the checkpoint inside the PVC, e.g. `models/Llama-3.1-70B`. */
+  readonly modelPath: string;
+  /**
+   * Where the PVC is mounted in the containers.
+   * @default '/opt/model-cache'
+   */
+  readonly mountPath?: string;
+}
+
+/**
+ * Props of `DynamoGraphDeploymentRequest`.
+ */
+export interface DynamoGraphDeploymentRequestProps {
+  /** Model to deploy: a Hugging Face id or a private model name. */
+  readonly model: string;
+  /**
+   * Inference engine.
+   * @default - the profiler picks one (`auto`)
+   */
+  readonly backend?: Backend;
+  /**
+   * Image of the profiling job (the Dynamo Planner image).
+   * @default - `nvcr.io/nvidia/ai-dynamo/dynamo-planner` at `DynamoRuntime.DEFAULT_VERSION`
+   */
+  readonly image?: string;
+  /**
+   * Dynamo runtime version of the generated graph's components, `MAJOR.MINOR.PATCH`.
+   * @default - read from the image tag; required when the tag is not a version
+   */
+  readonly runtimeVersionOverride?: string;
+  /**
+   * Service-level targets.
+   * @default - the profiler's defaults
+   */
+  readonly sla?: DeploymentRequestSla;
+  /**
+   * Expected traffic.
+   * @default - 4000 input and 1000 output tokens, maximum-throughput selection
+   */
+  readonly workload?: DeploymentRequestWorkload;
+  /**
+   * GPUs to profile and deploy on.
+   * @default - discovered by the operator (cluster-wide installs only)
+   */
+  readonly hardware?: DeploymentRequestHardware;
+  /**
+   * Pre-downloaded weights on a PVC.
+   * @default - weights are downloaded from Hugging Face
+   */
+  readonly modelCache?: DeploymentRequestModelCache;
+  /**
+   * Profiling depth.
+   * @default ProfilingSearchStrategy.RAPID
+   */
+  readonly searchStrategy?: ProfilingSearchStrategy;
+  /**
+   * Create the DynamoGraphDeployment as soon as profiling ends. When false, the generated spec waits in the
+   * request's status for review.
+   * @default true
+   */
+  readonly autoApply?: boolean;
+  /**
+   * Deploy the Planner with the generated graph, with these settings.
+   * @default - no Planner
+   */
+  readonly planner?: PlannerSettings;
+  /**
+   * Deploy simulated (mocker) workers instead of real engines, for tests without GPUs.
+   * @default false
+   */
+  readonly mocker?: boolean;
+  /**
+   * Fields merged into the profiling Job's spec (a `batch/v1` JobSpec), e.g. tolerations for GPU nodes.
+   * @default - none
+   */
+  readonly profilingJobOverrides?: { [key: string]: any };
+  /**
+   * A DynamoGraphDeployment (whole object) whose fields override the generated one.
+   * @default - none
+   */
+  readonly graphOverrides?: { [key: string]: any };
+  /**
+   * `metadata.name` of the request.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the request (and of the graph it creates).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Asks the Dynamo operator to profile a model on the cluster and deploy the best configuration
+ * (`nvidia.com/v1beta1` DynamoGraphDeploymentRequest). The alternative to the synth-time optimizer when
+ * you would rather measure on your own GPUs.
+ */
+export class DynamoGraphDeploymentRequest extends Construct {
+  /** The underlying API object. */
+  public readonly apiObject: ApiObject;
+  /** Profiling job image. */
+  public readonly image: string;
+  private readonly props: DynamoGraphDeploymentRequestProps;
+  private readonly runtimeVersion?: string;
+
+  constructor(scope: Construct, id: string, props: DynamoGraphDeploymentRequestProps) {
+    super(scope, id);
+    this.props = props;
+    PropError.check(props.model.trim().length > 0 && !/\s/.test(props.model), this, 'model', props.model, 'a Hugging Face id or model name without whitespace');
+    DynamoRuntime._checkImage(this, 'image', props.image);
+    this.image = props.image ?? `${DynamoRuntime.REGISTRY}/dynamo-planner:${DynamoRuntime.DEFAULT_VERSION}`;
+    this.runtimeVersion = DynamoRuntime._versionOverride(this, this.image, props.runtimeVersionOverride);
+    DynamoNames.checkLabel(this, 'name', props.name);
+    this.validateSla(props.sla ?? {});
+    this.validateWorkload(props.workload ?? {});
+    this.validateHardware(props.hardware ?? {});
+    this.validateModelCache(props.modelCache);
+    if (props.planner) PlannerConfig.validate(this, props.planner, 'planner.');
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'nvidia.com/v1beta1',
+      kind: 'DynamoGraphDeploymentRequest',
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: Lazy.any({ produce: () => this._toSpec() }),
+    });
+  }
+
+  /** `metadata.name` of the request. */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+
+  /** @internal */
+  public _toSpec(): unknown {
+    const p = this.props;
+    const sla = p.sla ?? {};
+    const workload = p.workload ?? {};
+    const hw = p.hardware ?? {};
+    const spec: { [key: string]: unknown } = {
+      model: p.model,
+      backend: p.backend ?? 'auto',
+      image: this.image,
+      runtimeVersionOverride: this.runtimeVersion,
+      searchStrategy: p.searchStrategy ?? ProfilingSearchStrategy.RAPID,
+      autoApply: p.autoApply ?? true,
+      sla: DynamoGraphDeploymentRequest.compact({
+        ttft: sla.ttftMs, itl: sla.itlMs, e2eLatency: sla.e2eLatencyMs, optimizationType: sla.optimizationType,
+      }),
+      workload: DynamoGraphDeploymentRequest.compact({
+        isl: workload.inputTokens, osl: workload.outputTokens, concurrency: workload.concurrency, requestRate: workload.requestRate,
+      }),
+      hardware: DynamoGraphDeploymentRequest.compact({
+        gpuSku: hw.gpu?.dynamoGpuSku, totalGpus: hw.totalGpus, numGpusPerNode: hw.gpusPerNode, vramMb: hw.vramMb,
+        interconnect: hw.interconnect, rdma: hw.rdma,
+      }),
+      modelCache: p.modelCache ? {
+        pvcName: p.modelCache.pvcName, pvcModelPath: p.modelCache.modelPath, pvcMountPath: p.modelCache.mountPath ?? '/opt/model-cache',
+      } : undefined,
+      features: DynamoGraphDeploymentRequest.compact({
+        planner: p.planner ? PlannerConfig.toJson(p.planner, { backend: p.backend }) : undefined,
+        mocker: p.mocker ? { enabled: true } : undefined,
+      }),
+      overrides: DynamoGraphDeploymentRequest.compact({ profilingJob: p.profilingJobOverrides, dgd: p.graphOverrides }),
+    };
+    return DynamoGraphDeploymentRequest.compact(spec);
+  }
+
+  private validateSla(sla: DeploymentRequestSla): void {
+    for (const [prop, value] of [['ttftMs', sla.ttftMs], ['itlMs', sla.itlMs], ['e2eLatencyMs', sla.e2eLatencyMs]] as const) {
+      PropError.check(value === undefined || (Number.isFinite(value) && value > 0), this, `sla.${prop}`, value, 'a positive number of milliseconds');
+    }
+    PropError.check(sla.e2eLatencyMs === undefined || (sla.ttftMs === undefined && sla.itlMs === undefined), this, 'sla.e2eLatencyMs', sla.e2eLatencyMs,
+      'either e2eLatencyMs or ttftMs/itlMs', 'the end-to-end target replaces the TTFT and ITL targets');
+  }
+
+  private validateWorkload(w: DeploymentRequestWorkload): void {
+    PropError.integer(this, 'workload.inputTokens', w.inputTokens, 1);
+    PropError.integer(this, 'workload.outputTokens', w.outputTokens, 1);
+    for (const [prop, value] of [['concurrency', w.concurrency], ['requestRate', w.requestRate]] as const) {
+      PropError.check(value === undefined || (Number.isFinite(value) && value > 0), this, `workload.${prop}`, value, 'a positive number');
+    }
+    PropError.check(w.concurrency === undefined || w.requestRate === undefined, this, 'workload.requestRate', w.requestRate,
+      'unset when workload.concurrency is set', 'the profiler targets either a concurrency or a request rate');
+  }
+
+  private validateHardware(hw: DeploymentRequestHardware): void {
+    if (hw.gpu !== undefined && hw.gpu.dynamoGpuSku === undefined) {
+      const known = GpuProfile.all().filter(g => g.dynamoGpuSku !== undefined).map(g => g.name).join(', ');
+      throw PropError.invalid(this, 'hardware.gpu', hw.gpu.name, known, 'the Dynamo profiler has no GPU SKU for it');
+    }
+    PropError.integer(this, 'hardware.totalGpus', hw.totalGpus, 1);
+    PropError.integer(this, 'hardware.gpusPerNode', hw.gpusPerNode, 1);
+    PropError.check(hw.vramMb === undefined || (Number.isFinite(hw.vramMb) && hw.vramMb > 0), this, 'hardware.vramMb', hw.vramMb, 'a positive number of MiB');
+  }
+
+  private validateModelCache(cache: DeploymentRequestModelCache | undefined): void {
+    if (!cache) return;
+    DynamoNames.checkLabel(this, 'modelCache.pvcName', cache.pvcName);
+    PropError.check(cache.modelPath.length > 0 && !cache.modelPath.startsWith('/') && !/\s/.test(cache.modelPath), this,
+      'modelCache.modelPath', cache.modelPath, 'a relative path inside the PVC, e.g. \'models/Qwen3-0.6B\'');
+    PropError.check(cache.mountPath === undefined || /^\/\S*$/.test(cache.mountPath), this, 'modelCache.mountPath', cache.mountPath, 'an absolute path');
+  }
+
+  /** Drops undefined fields and returns undefined for an empty object, so unset sections are left out. */
+  private static compact(o: { [key: string]: unknown }): { [key: string]: unknown } | undefined {
+    const out: { [key: string]: unknown } = {};
+    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+}

@@ -1,0 +1,219 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { PropError } from '../common/errors';
+
+/**
+ * Which workers the Planner scales.
+ */
+export enum PlannerMode {
+  /** Separate prefill and decode pools, scaled independently. */
+  DISAGG = 'disagg',
+  /** Aggregated workers (prefill and decode in one engine). */
+  AGG = 'agg',
+  /** Only the prefill pool. */
+  PREFILL = 'prefill',
+  /** Only the decode pool. */
+  DECODE = 'decode',
+}
+
+/**
+ * What the Planner optimizes for (`optimization_target`).
+ */
+export enum PlannerOptimizationTarget {
+  /** Meet the TTFT and ITL targets with the fewest GPUs. */
+  SLA = 'sla',
+  /** Maximize throughput within the GPU budget. */
+  THROUGHPUT = 'throughput',
+  /** Minimize latency within the GPU budget. */
+  LATENCY = 'latency',
+  /** Follow the observed load. */
+  LOAD = 'load',
+}
+
+/**
+ * How the Planner learns engine performance before it starts scaling (`pre_deployment_sweeping_mode`).
+ */
+export enum PlannerSweepMode {
+  /** No sweep: the Planner scales on observed metrics only. */
+  NONE = 'none',
+  /** A quick AIConfigurator-based sweep at start-up. */
+  RAPID = 'rapid',
+  /** A longer, more thorough sweep. */
+  THOROUGH = 'thorough',
+}
+
+/**
+ * The model that predicts the next interval's load (`load_predictor`).
+ */
+export enum PlannerLoadPredictor {
+  /** ARIMA time-series model. */
+  ARIMA = 'arima',
+  /** The last observed value. */
+  CONSTANT = 'constant',
+  /** Kalman filter. */
+  KALMAN = 'kalman',
+  /** Prophet. */
+  PROPHET = 'prophet',
+}
+
+/**
+ * Settings of the Dynamo Planner (its `--config` JSON). Shared by `Planner` and
+ * `DynamoGraphDeploymentRequest.planner`.
+ */
+export interface PlannerSettings {
+  /**
+   * What the Planner optimizes for.
+   * @default PlannerOptimizationTarget.SLA
+   */
+  readonly optimizationTarget?: PlannerOptimizationTarget;
+
+  /**
+   * Time-to-first-token target, milliseconds.
+   * @default - the Planner's default (500 ms)
+   */
+  readonly ttftMs?: number;
+
+  /**
+   * Inter-token latency target, milliseconds.
+   * @default - the Planner's default (50 ms)
+   */
+  readonly itlMs?: number;
+
+  /**
+   * How often the Planner re-plans replicas from observed throughput.
+   * @default Duration.seconds(60)
+   */
+  readonly throughputAdjustmentInterval?: Duration;
+
+  /**
+   * How often the Planner reacts to instantaneous load.
+   * @default Duration.seconds(5)
+   */
+  readonly loadAdjustmentInterval?: Duration;
+
+  /**
+   * Scale on predicted throughput.
+   * @default true
+   */
+  readonly throughputScaling?: boolean;
+
+  /**
+   * Scale on instantaneous load (queueing, KV pressure).
+   * @default true
+   */
+  readonly loadScaling?: boolean;
+
+  /**
+   * Fewest replicas the Planner keeps of each pool it scales (`min_endpoint`).
+   * @default 1
+   */
+  readonly minEndpoints?: number;
+
+  /**
+   * Most GPUs the Planner may use across the pools it scales (`max_gpu_budget`).
+   * @default 8
+   */
+  readonly maxGpuBudget?: number;
+
+  /**
+   * Fewest GPUs the Planner keeps in use (`min_gpu_budget`).
+   * @default - no floor
+   */
+  readonly minGpuBudget?: number;
+
+  /**
+   * Prometheus the Planner reads frontend metrics from.
+   * @default - `PROMETHEUS_ENDPOINT` from the operator configuration, else the kube-prometheus-stack service
+   */
+  readonly prometheusEndpoint?: string;
+
+  /**
+   * Performance sweep before scaling starts.
+   * @default PlannerSweepMode.NONE
+   */
+  readonly sweepMode?: PlannerSweepMode;
+
+  /**
+   * Load prediction model.
+   * @default - the Planner's default (ARIMA)
+   */
+  readonly loadPredictor?: PlannerLoadPredictor;
+
+  /**
+   * Only report scaling decisions (as metrics) without applying them.
+   * @default false
+   */
+  readonly advisory?: boolean;
+}
+
+/**
+ * Facts the Planner config takes from the graph rather than from the user.
+ * @internal
+ */
+export interface PlannerGraphFacts {
+  readonly backend?: string;
+  readonly mode?: PlannerMode;
+  readonly prefillEngineGpus?: number;
+  readonly decodeEngineGpus?: number;
+}
+
+const URL_PATTERN = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+
+/**
+ * Validates `PlannerSettings` and lays them out as the Planner's `PlannerConfig` keys (operator-facts §6).
+ * @internal
+ */
+export class PlannerConfig {
+  /** Throws a `PropError` for the first invalid setting; `prefix` qualifies prop names (e.g. `planner.`). */
+  public static validate(scope: IConstruct, s: PlannerSettings, prefix = ''): void {
+    for (const [prop, value] of [['ttftMs', s.ttftMs], ['itlMs', s.itlMs]] as const) {
+      PropError.check(value === undefined || (Number.isFinite(value) && value > 0), scope, prefix + prop, value, 'a positive number of milliseconds');
+    }
+    PropError.integer(scope, prefix + 'minEndpoints', s.minEndpoints, 1);
+    PropError.integer(scope, prefix + 'maxGpuBudget', s.maxGpuBudget, 1);
+    PropError.integer(scope, prefix + 'minGpuBudget', s.minGpuBudget, 0);
+    if (s.minGpuBudget !== undefined) {
+      const max = s.maxGpuBudget ?? PlannerConfig.DEFAULT_MAX_GPU_BUDGET;
+      PropError.check(s.minGpuBudget <= max, scope, prefix + 'minGpuBudget', s.minGpuBudget, `at most maxGpuBudget (${max})`);
+    }
+    for (const [prop, d] of [['throughputAdjustmentInterval', s.throughputAdjustmentInterval], ['loadAdjustmentInterval', s.loadAdjustmentInterval]] as const) {
+      if (d === undefined) continue;
+      const seconds = d.toSeconds({ integral: false });
+      PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prefix + prop, d.toHumanString(), 'a whole number of seconds, at least 1');
+    }
+    PropError.check(s.throughputScaling !== false || s.loadScaling !== false, scope, prefix + 'loadScaling', false,
+      'true, or throughputScaling true', 'with both throughput and load scaling off the Planner never scales');
+    if (s.prometheusEndpoint !== undefined) {
+      PropError.check(URL_PATTERN.test(s.prometheusEndpoint), scope, prefix + 'prometheusEndpoint', s.prometheusEndpoint, 'an http(s) URL, e.g. \'http://prometheus.monitoring.svc:9090\'');
+    }
+  }
+
+  /** The `PlannerConfig` object, keys in a fixed order so the JSON is byte-stable. */
+  public static toJson(s: PlannerSettings, graph: PlannerGraphFacts): { [key: string]: unknown } {
+    const config: { [key: string]: unknown } = { environment: 'kubernetes' };
+    if (graph.backend !== undefined) config.backend = graph.backend;
+    if (graph.mode !== undefined) config.mode = graph.mode;
+    config.optimization_target = s.optimizationTarget ?? PlannerOptimizationTarget.SLA;
+    if (s.ttftMs !== undefined) config.ttft_ms = s.ttftMs;
+    if (s.itlMs !== undefined) config.itl_ms = s.itlMs;
+    config.enable_throughput_scaling = s.throughputScaling ?? true;
+    config.enable_load_scaling = s.loadScaling ?? true;
+    config.pre_deployment_sweeping_mode = s.sweepMode ?? PlannerSweepMode.NONE;
+    config.throughput_adjustment_interval_seconds = (s.throughputAdjustmentInterval ?? Duration.seconds(60)).toSeconds();
+    config.load_adjustment_interval_seconds = (s.loadAdjustmentInterval ?? Duration.seconds(5)).toSeconds();
+    config.min_endpoint = s.minEndpoints ?? 1;
+    config.max_gpu_budget = s.maxGpuBudget ?? PlannerConfig.DEFAULT_MAX_GPU_BUDGET;
+    if (s.minGpuBudget !== undefined) config.min_gpu_budget = s.minGpuBudget;
+    if (graph.prefillEngineGpus !== undefined) config.prefill_engine_num_gpu = graph.prefillEngineGpus;
+    if (graph.decodeEngineGpus !== undefined) config.decode_engine_num_gpu = graph.decodeEngineGpus;
+    if (s.loadPredictor !== undefined) config.load_predictor = s.loadPredictor;
+    if (s.prometheusEndpoint !== undefined) config.metric_pulling_prometheus_endpoint = s.prometheusEndpoint;
+    if (s.advisory !== undefined) config.advisory = s.advisory;
+    return config;
+  }
+
+  /** The Planner's own default `max_gpu_budget`. */
+  public static readonly DEFAULT_MAX_GPU_BUDGET = 8;
+
+  private constructor() {}
+}
