@@ -167,6 +167,13 @@ export abstract class WorkerPool extends DynamoComponent {
     this.nodeCount = this.resolveNodeCount(engineGpus);
     this.gpusPerPod = engineGpus / this.nodeCount;
     this.checkGpus(engineGpus);
+    if (this.nodeCount > 1) {
+      for (const prop of ['startupTimeout', 'livenessFailureThreshold', 'readinessFailureThreshold'] as const) {
+        const value = props[prop];
+        PropError.check(value === undefined, this, prop, typeof value === 'object' ? value.toHumanString() : value,
+          'unset on a multinode pool', 'the operator sets the probes of multinode engines (and removes them from non-leader pods)');
+      }
+    }
     this.checkArchitecture();
     if (props.modelCache) {
       PropError.check(props.modelCache.model === props.model, this, 'modelCache', props.modelCache.model,

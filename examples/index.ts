@@ -1,0 +1,41 @@
+import { App } from 'cdk8s';
+import * as sglangAgg from './sglang/agg';
+import * as sglangAggRouter from './sglang/agg-router';
+import * as sglangDisagg from './sglang/disagg';
+import * as sglangDisaggMultinode from './sglang/disagg-multinode';
+import * as sglangDisaggRouter from './sglang/disagg-router';
+import * as trtllmAgg from './trtllm/agg';
+import * as trtllmAggRouter from './trtllm/agg-router';
+import * as trtllmDisagg from './trtllm/disagg';
+import * as trtllmDisaggMultinode from './trtllm/disagg-multinode';
+import * as trtllmDisaggRouter from './trtllm/disagg-router';
+import * as vllmAgg from './vllm/agg';
+import * as vllmAggRouter from './vllm/agg-router';
+import * as vllmDisagg from './vllm/disagg';
+import * as vllmDisaggMultinode from './vllm/disagg-multinode';
+import * as vllmDisaggRouter from './vllm/disagg-router';
+
+/** One example app: `synthesize` builds its charts into the given app. */
+export interface Example {
+  readonly name: string;
+  readonly synthesize: (app: App) => void;
+}
+
+/** Every example, synthesized by `npx projen synth:examples` and validated by `test/examples.test.ts`. Append new ones. */
+export const EXAMPLES: Example[] = [
+  { name: 'vllm-agg', synthesize: vllmAgg.synthesize },
+  { name: 'vllm-agg-router', synthesize: vllmAggRouter.synthesize },
+  { name: 'vllm-disagg', synthesize: vllmDisagg.synthesize },
+  { name: 'vllm-disagg-router', synthesize: vllmDisaggRouter.synthesize },
+  { name: 'vllm-disagg-multinode', synthesize: vllmDisaggMultinode.synthesize },
+  { name: 'sglang-agg', synthesize: sglangAgg.synthesize },
+  { name: 'sglang-agg-router', synthesize: sglangAggRouter.synthesize },
+  { name: 'sglang-disagg', synthesize: sglangDisagg.synthesize },
+  { name: 'sglang-disagg-router', synthesize: sglangDisaggRouter.synthesize },
+  { name: 'sglang-disagg-multinode', synthesize: sglangDisaggMultinode.synthesize },
+  { name: 'trtllm-agg', synthesize: trtllmAgg.synthesize },
+  { name: 'trtllm-agg-router', synthesize: trtllmAggRouter.synthesize },
+  { name: 'trtllm-disagg', synthesize: trtllmDisagg.synthesize },
+  { name: 'trtllm-disagg-router', synthesize: trtllmDisaggRouter.synthesize },
+  { name: 'trtllm-disagg-multinode', synthesize: trtllmDisaggMultinode.synthesize },
+];
