@@ -31,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8',
     'ajv-formats@^3',
     'kubernetes-models@5.1.0',
+    // ts-jest resolves jest-util from the top level; npm does not hoist it on its own.
+    'jest-util@^29',
   ],
   // Non-jsii runtime dependencies are bundled into the package.
   bundledDeps: ['yaml@^2'],
