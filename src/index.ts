@@ -29,6 +29,12 @@ export * from './gpu/gpu-scheduling-props';
 
 // platform
 export * from './platform/sync-waves';
+export * from './platform/operator-scope';
+export * from './platform/operator-certificates';
+export * from './platform/crds';
+export * from './platform/nats';
+export * from './platform/etcd';
+export * from './platform/dynamo-platform';
 export * from './platform/planner-config';
 export * from './platform/dynamo-model';
 export * from './platform/deployment-request';

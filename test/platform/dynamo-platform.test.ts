@@ -1,0 +1,748 @@
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu, ImagePullPolicy } from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
+import { ALL, covers, permissions, READ, rules } from './operator-rbac-support';
+import { CrdSource } from '../../src/platform/crds';
+import { DiscoveryBackend, DynamoPlatform, DynamoPlatformProps, PodSecurityLevel } from '../../src/platform/dynamo-platform';
+import { EtcdConnection } from '../../src/platform/etcd';
+import { NatsConnection } from '../../src/platform/nats';
+import { WebhookCertificates } from '../../src/platform/operator-certificates';
+import { OperatorScope } from '../../src/platform/operator-scope';
+import { SyncWave } from '../../src/platform/sync-waves';
+import { expectValid } from '../support/validate';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const F = 'dynamo-platform-dynamo-operator';
+
+function synth(props: DynamoPlatformProps = {}): any[] {
+  const chart = Testing.chart();
+  new DynamoPlatform(chart, 'Platform', props);
+  return Testing.synth(chart);
+}
+
+function find(objects: any[], kind: string, name?: string): any {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ''}, found ${found.length}`);
+  return found[0];
+}
+
+function operatorPod(objects: any[]): any {
+  return find(objects, 'Deployment', `${F}-controller-manager`).spec.template.spec;
+}
+
+function config(objects: any[]): any {
+  const [map] = objects.filter((o) => o.kind === 'ConfigMap' && o.data['config.yaml']);
+  return YAML.parse(map.data['config.yaml']);
+}
+
+/** Every permission held by the ServiceAccount through any binding. */
+function heldBy(objects: any[], account: string, namespace: string): Set<string> {
+  const bound = objects.filter((o) => (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')
+    && o.subjects.some((s: any) => s.kind === 'ServiceAccount' && s.name === account && s.namespace === namespace));
+  const roles = bound.map((b) => find(objects, b.roleRef.kind, b.roleRef.name));
+  return permissions(roles.flatMap((r) => r.rules));
+}
+
+describe('DynamoPlatform defaults (cluster-wide, operator-installed CRDs, auto certificates)', () => {
+  const objects = synth();
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object is valid', () => {
+    expectValid(objects);
+  });
+
+  test('renders what the upstream chart installs, under the chart\'s names', () => {
+    const inventory = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(inventory).toEqual([
+      `ClusterRole/${F}-dgdr-profiling`,
+      `ClusterRole/${F}-dynamo-system-clustertopologybinding-reader`,
+      `ClusterRole/${F}-dynamo-system-deviceclass-reader`,
+      `ClusterRole/${F}-dynamo-system-gpu-discovery`,
+      `ClusterRole/${F}-dynamo-system-metrics-auth`,
+      `ClusterRole/${F}-dynamo-system-podsnapshotcontents`,
+      `ClusterRole/${F}-dynamo-system-queue-reader`,
+      `ClusterRole/${F}-dynamo-system-topology-label`,
+      `ClusterRole/${F}-dynamo-system-webhook-injector`,
+      `ClusterRole/${F}-epp`,
+      `ClusterRole/${F}-leader-election-role`,
+      `ClusterRole/${F}-manager-role`,
+      `ClusterRole/${F}-planner`,
+      `ClusterRoleBinding/${F}-dgdr-profiling`,
+      `ClusterRoleBinding/${F}-dynamo-system-clustertopologybinding-reader-binding`,
+      `ClusterRoleBinding/${F}-dynamo-system-deviceclass-reader-binding`,
+      `ClusterRoleBinding/${F}-dynamo-system-gpu-discovery`,
+      `ClusterRoleBinding/${F}-dynamo-system-metrics-auth`,
+      `ClusterRoleBinding/${F}-dynamo-system-podsnapshotcontents-binding`,
+      `ClusterRoleBinding/${F}-dynamo-system-queue-reader-binding`,
+      `ClusterRoleBinding/${F}-dynamo-system-topology-label`,
+      `ClusterRoleBinding/${F}-dynamo-system-webhook-injector-binding`,
+      `ClusterRoleBinding/${F}-leader-election-rolebinding`,
+      `ClusterRoleBinding/${F}-manager-rolebinding`,
+      `ConfigMap/${F}-config`,
+      `Deployment/${F}-controller-manager`,
+      `MutatingWebhookConfiguration/${F}-mutating`,
+      'Namespace/dynamo-system',
+      `Role/${F}-webhook-cert-manager`,
+      `RoleBinding/${F}-webhook-cert-manager`,
+      `Service/${F}`,
+      `Service/${F}-webhook-service`,
+      `ServiceAccount/${F}-component`,
+      `ServiceAccount/${F}-controller-manager`,
+      `ValidatingWebhookConfiguration/${F}-validating`,
+    ]);
+  });
+
+  test('namespaced objects live in the platform namespace', () => {
+    const namespaced = objects.filter((o) => ['ServiceAccount', 'Role', 'RoleBinding', 'Service', 'ConfigMap', 'Deployment'].includes(o.kind));
+    expect(namespaced.map((o) => o.metadata.namespace)).toEqual(namespaced.map(() => 'dynamo-system'));
+  });
+
+  test('namespace enforces the restricted Pod Security Standard', () => {
+    expect(find(objects, 'Namespace').metadata.labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+  });
+
+  test('sync waves: namespace, then RBAC, then config and webhooks, then the operator', () => {
+    const wave = (kind: string) => Number(find(objects, kind, kind === 'ConfigMap' ? `${F}-config` : undefined)
+      .metadata.annotations[SyncWave.ANNOTATION]);
+    expect(wave('Namespace')).toBe(SyncWave.NAMESPACE);
+    expect(objects.filter((o) => /Role/.test(o.kind) || o.kind === 'ServiceAccount')
+      .every((o) => o.metadata.annotations[SyncWave.ANNOTATION] === String(SyncWave.RBAC))).toBe(true);
+    expect(wave('ValidatingWebhookConfiguration')).toBe(SyncWave.CONFIG);
+    expect(wave('MutatingWebhookConfiguration')).toBe(SyncWave.CONFIG);
+    expect(wave('ConfigMap')).toBe(SyncWave.CONFIG);
+    expect(wave('Deployment')).toBe(SyncWave.OPERATOR);
+    expect(SyncWave.OPERATOR).toBeLessThan(SyncWave.GRAPHS);
+  });
+
+  test('operator Deployment: Recreate, one replica, the chart\'s selector, config checksum', () => {
+    const d = find(objects, 'Deployment');
+    expect(d.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(d.spec.replicas).toBe(1);
+    expect(d.spec.selector.matchLabels).toEqual({
+      'control-plane': 'controller-manager',
+      'app.kubernetes.io/name': 'dynamo-operator',
+      'app.kubernetes.io/instance': 'dynamo-platform',
+    });
+    expect(d.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.spec.template.spec.serviceAccountName).toBe(`${F}-controller-manager`);
+  });
+
+  test('manager container: command, args, env, ports, probes, resources', () => {
+    const manager = operatorPod(objects).containers[0];
+    expect(manager.image).toBe('nvcr.io/nvidia/ai-dynamo/kubernetes-operator:1.4.0');
+    expect(manager.command).toEqual(['/manager']);
+    expect(manager.args).toEqual([
+      '--config=/etc/dynamo-operator/config.yaml',
+      '--operator-version=1.4.0',
+      '--operator-image=nvcr.io/nvidia/ai-dynamo/kubernetes-operator:1.4.0',
+      '--operator-image-pull-policy=IfNotPresent',
+    ]);
+    expect(manager.env.map((e: any) => e.name)).toEqual(['KUBERNETES_CLUSTER_DOMAIN', 'POD_SERVICE_ACCOUNT', 'POD_NAMESPACE']);
+    expect(manager.ports).toEqual(expect.arrayContaining([
+      { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
+      { name: 'webhook-server', containerPort: 9443, protocol: 'TCP' },
+    ]));
+    expect(manager.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(manager.readinessProbe.httpGet.path).toBe('/readyz');
+    const healthPort = manager.ports.find((p: any) => p.name === manager.livenessProbe.httpGet.port);
+    expect(healthPort.containerPort).toBe(8081);
+    expect(manager.resources).toEqual({ requests: { cpu: '512m', memory: '1024Mi' }, limits: { cpu: '1024m', memory: '2048Mi' } });
+  });
+
+  test('crd-apply init container installs the image\'s CRDs and points conversion at the webhook Service', () => {
+    const [init] = operatorPod(objects).initContainers;
+    expect(init.name).toBe('crd-apply');
+    expect(init.command).toEqual(['/crd-apply']);
+    expect(init.args).toEqual([
+      '--crds-dir=/opt/dynamo-operator/crds/',
+      '--version=1.4.0',
+      `--conversion-webhook-service-name=${F}-webhook-service`,
+      '--conversion-webhook-service-namespace=dynamo-system',
+    ]);
+    expect(init.resources.limits).toBeDefined();
+  });
+
+  test('operator pod is non-root with a restricted security context and a read-only root filesystem', () => {
+    const pod = operatorPod(objects);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 65532,
+      });
+    }
+  });
+
+  test('mounts the config and the optional certificate Secret where the manager reads them', () => {
+    const pod = operatorPod(objects);
+    const mounts = Object.fromEntries(pod.containers[0].volumeMounts.map((m: any) => [m.name, m]));
+    expect(mounts['operator-config']).toEqual({ name: 'operator-config', mountPath: '/etc/dynamo-operator', readOnly: true });
+    expect(mounts.cert).toEqual({ name: 'cert', mountPath: '/tmp/k8s-webhook-server/serving-certs', readOnly: true });
+    const cert = pod.volumes.find((v: any) => v.name === 'cert');
+    expect(cert.secret).toEqual({ secretName: 'webhook-server-cert', defaultMode: 420, optional: true });
+    expect(pod.volumes.find((v: any) => v.name === 'operator-config').configMap.name).toBe(`${F}-config`);
+  });
+
+  test('OperatorConfiguration matches what the 1.4.0 chart writes for a cluster-wide install', () => {
+    expect(config(objects)).toEqual({
+      apiVersion: 'operator.config.dynamo.nvidia.com/v1alpha1',
+      kind: 'OperatorConfiguration',
+      server: {
+        metrics: { bindAddress: '0.0.0.0', secure: true },
+        webhook: { certProvisionMode: 'auto', secretName: 'webhook-server-cert', serviceName: `${F}-webhook-service` },
+      },
+      leaderElection: { enabled: true, id: 'dynamo.nvidia.com', namespace: 'kube-system' },
+      orchestrators: {
+        kaiScheduler: { enabled: false },
+        volcanoScheduler: { enabled: false },
+        grove: { enabled: false, terminationDelay: '4h' },
+      },
+      rbac: {
+        plannerClusterRoleName: `${F}-planner`,
+        dgdrProfilingClusterRoleName: `${F}-dgdr-profiling`,
+        eppClusterRoleName: `${F}-epp`,
+      },
+      mpi: { sshSecretName: 'mpi-run-ssh-secret', sshSecretNamespace: 'dynamo-system' },
+    });
+  });
+
+  test('the rbac ClusterRoles named in the config exist', () => {
+    for (const name of Object.values(config(objects).rbac) as string[]) {
+      expect(find(objects, 'ClusterRole', name)).toBeDefined();
+    }
+  });
+
+  test('webhook Service forwards 443 to the manager\'s webhook-server port', () => {
+    const svc = find(objects, 'Service', `${F}-webhook-service`);
+    expect(svc.spec.ports).toEqual([{ name: 'webhook', port: 443, targetPort: 9443, protocol: 'TCP' }]);
+    const pod = find(objects, 'Deployment').spec.template;
+    expect(pod.metadata.labels).toMatchObject(svc.spec.selector);
+    expect(pod.spec.containers[0].ports.find((p: any) => p.name === 'webhook-server').containerPort).toBe(9443);
+  });
+
+  test('metrics Service exposes the manager\'s metrics port', () => {
+    const svc = find(objects, 'Service', F);
+    expect(svc.spec.ports).toEqual([{ name: 'metrics', port: 8080, targetPort: 'metrics', protocol: 'TCP' }]);
+    expect(svc.metadata.labels['control-plane']).toBe('controller-manager');
+  });
+
+  test.each([
+    ['ValidatingWebhookConfiguration', 'vdynamocomponentdeployment.kb.io', '/validate-nvidia-com-v1alpha1-dynamocomponentdeployment', 'nvidia.com', 'v1alpha1', 'dynamocomponentdeployments', 'Fail'],
+    ['ValidatingWebhookConfiguration', 'vdynamographdeployment.kb.io', '/validate/nvidia.com/v1beta1/dynamographdeployments', 'nvidia.com', 'v1beta1', 'dynamographdeployments', 'Fail'],
+    ['ValidatingWebhookConfiguration', 'vdynamocheckpoint.kb.io', '/validate-nvidia-com-v1alpha1-dynamocheckpoint', 'nvidia.com', 'v1alpha1', 'dynamocheckpoints', 'Fail'],
+    ['ValidatingWebhookConfiguration', 'vdynamomodel.kb.io', '/validate-nvidia-com-v1alpha1-dynamomodel', 'nvidia.com', 'v1alpha1', 'dynamomodels', 'Fail'],
+    ['ValidatingWebhookConfiguration', 'vdynamographdeploymentrequest.kb.io', '/validate-nvidia-com-v1beta1-dynamographdeploymentrequest', 'nvidia.com', 'v1beta1', 'dynamographdeploymentrequests', 'Fail'],
+    ['MutatingWebhookConfiguration', 'mdynamographdeployment.kb.io', '/mutate/nvidia.com/v1beta1/dynamographdeployments', 'nvidia.com', 'v1beta1', 'dynamographdeployments', 'Fail'],
+    ['MutatingWebhookConfiguration', 'mdynamocomponentdeploymentv1beta1.kb.io', '/mutate-nvidia-com-v1beta1-dynamocomponentdeployment', 'nvidia.com', 'v1beta1', 'dynamocomponentdeployments', 'Fail'],
+    ['MutatingWebhookConfiguration', 'mdynamographdeploymentrequestv1beta1.kb.io', '/mutate-nvidia-com-v1beta1-dynamographdeploymentrequest', 'nvidia.com', 'v1beta1', 'dynamographdeploymentrequests', 'Fail'],
+    ['MutatingWebhookConfiguration', 'mpodcheckpointrestore.kb.io', '/mutate-core-v1-pod-checkpoint-restore', '', 'v1', 'pods', 'Ignore'],
+  ])('%s %s → webhook Service path %s', (kind, name, webhookPath, group, version, resource, failurePolicy) => {
+    const hook = find(objects, kind).webhooks.find((w: any) => w.name === name);
+    expect(hook.clientConfig).toEqual({ service: { name: `${F}-webhook-service`, namespace: 'dynamo-system', path: webhookPath } });
+    expect(hook.rules).toHaveLength(1);
+    expect(hook.rules[0]).toMatchObject({ apiGroups: [group], apiVersions: [version], resources: [resource] });
+    expect(hook.failurePolicy).toBe(failurePolicy);
+    expect(hook.timeoutSeconds).toBe(10);
+    expect(hook.sideEffects).toBe('None');
+    expect(hook.admissionReviewVersions).toEqual(['v1']);
+    expect(hook.namespaceSelector).toBeUndefined();
+    expect(hook.objectSelector).toBeUndefined();
+  });
+
+  test('webhook configurations carry the labels the operator\'s CA injector selects on', () => {
+    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+      const obj = find(objects, kind);
+      expect(obj.metadata.labels).toMatchObject({
+        'app.kubernetes.io/part-of': 'dynamo-operator',
+        'nvidia.com/dynamo-operator-namespace': 'dynamo-system',
+      });
+      expect(obj.webhooks.length).toBeGreaterThan(0);
+      expect(obj.metadata.annotations['cert-manager.io/inject-ca-from']).toBeUndefined();
+    }
+    expect(find(objects, 'ValidatingWebhookConfiguration').webhooks).toHaveLength(5);
+    expect(find(objects, 'MutatingWebhookConfiguration').webhooks).toHaveLength(4);
+  });
+
+  describe('RBAC', () => {
+    const roles = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
+
+    test('no wildcards anywhere', () => {
+      for (const role of roles) {
+        for (const rule of role.rules) {
+          for (const field of ['apiGroups', 'resources', 'verbs', 'resourceNames']) {
+            expect((rule[field] ?? []).some((v: string) => v.includes('*'))).toBe(false);
+          }
+          expect(rule.nonResourceURLs).toBeUndefined();
+        }
+      }
+    });
+
+    test('manager ClusterRole grants exactly the generated rules plus the chart\'s additions', () => {
+      const upstream = rules(
+        // generated manager-role.yaml
+        ['', ['configmaps', 'events', 'services'], ALL],
+        ['', ['nodes', 'pods/log'], ['get']],
+        ['', ['persistentvolumeclaims'], ['create', 'delete', 'get', 'list', 'watch']],
+        ['', ['pods'], ['delete', 'deletecollection', 'get', 'list', 'patch', 'watch']],
+        ['', ['secrets', 'serviceaccounts'], ['create', 'get', 'list', 'update', 'watch']],
+        ['apps', ['daemonsets'], READ],
+        ['apps', ['deployments'], ALL],
+        ['authentication.k8s.io', ['tokenreviews'], ['create']],
+        ['authorization.k8s.io', ['subjectaccessreviews'], ['create']],
+        ['autoscaling', ['horizontalpodautoscalers'], ALL],
+        ['batch', ['jobs'], ALL],
+        ['coordination.k8s.io', ['leases'], ALL],
+        ['discovery.k8s.io', ['endpointslices'], READ],
+        ['events.k8s.io', ['events'], ALL],
+        ['grove.io', ['clustertopologybindings', 'podcliques', 'podcliquescalinggroups'], READ],
+        ['grove.io', ['podcliques/scale', 'podcliquescalinggroups/scale'], ['get', 'patch', 'update']],
+        ['grove.io', ['podcliquesets'], ALL],
+        ['inference.networking.k8s.io', ['inferencepools'], ALL],
+        ['leaderworkerset.x-k8s.io', ['leaderworkersets'], ALL],
+        ['networking.istio.io', ['destinationrules', 'virtualservices'], ALL],
+        ['networking.k8s.io', ['ingressclasses', 'ingresses'], ALL],
+        ['nvidia.com', ['dynamocheckpoints', 'dynamocomponentdeployments', 'dynamographdeploymentrequests', 'dynamographdeployments',
+          'dynamographdeploymentscalingadapters', 'dynamomodels', 'podsnapshotcontents'], ALL],
+        ['nvidia.com', ['dynamocheckpoints/finalizers', 'dynamocomponentdeployments/finalizers', 'dynamographdeploymentrequests/finalizers',
+          'dynamographdeployments/finalizers', 'dynamomodels/finalizers', 'podsnapshots/finalizers'], ['update']],
+        ['nvidia.com', ['dynamocheckpoints/status', 'dynamocomponentdeployments/status', 'dynamographdeploymentrequests/status',
+          'dynamographdeployments/status', 'dynamographdeploymentscalingadapters/status', 'dynamomodels/status',
+          'podsnapshotcontents/status', 'podsnapshots/status'], ['get', 'patch', 'update']],
+        ['nvidia.com', ['podsnapshots'], ['create', 'get', 'list', 'patch', 'update', 'watch']],
+        ['rbac.authorization.k8s.io', ['clusterroles'], READ],
+        ['rbac.authorization.k8s.io', ['rolebindings'], ['create', 'delete', 'get', 'list', 'update', 'watch']],
+        ['rbac.authorization.k8s.io', ['roles'], ['create', 'get', 'list', 'update', 'watch']],
+        ['resource.k8s.io', ['deviceclasses'], READ],
+        ['resource.k8s.io', ['resourceclaimtemplates'], ALL],
+        ['scheduling.run.ai', ['queues'], ['get', 'list']],
+        ['scheduling.volcano.sh', ['podgroups'], ALL],
+        // chart additions
+        ['', ['persistentvolumeclaims'], ['patch', 'update']],
+        ['', ['secrets'], ['delete', 'patch']],
+        ['', ['endpoints'], READ],
+        ['', ['serviceaccounts'], ['delete', 'patch']],
+        ['admissionregistration.k8s.io', ['mutatingwebhookconfigurations'], ALL],
+        ['apiextensions.k8s.io', ['customresourcedefinitions'], ALL],
+        ['', ['pods'], ['create', 'update']],
+        ['inference.networking.x-k8s.io', ['inferencepools', 'inferenceobjectives', 'inferencemodelrewrites'], READ],
+        ['nvidia.com', ['dynamoworkermetadatas'], ALL],
+        ['nvidia.com', ['dynamographdeploymentscalingadapters/scale'], ['get', 'patch', 'update']],
+        ['rbac.authorization.k8s.io', ['clusterrolebindings'], ALL],
+        ['rbac.authorization.k8s.io', ['clusterroles'], ['create', 'delete', 'patch', 'update']],
+        ['rbac.authorization.k8s.io', ['rolebindings'], ['patch']],
+        ['rbac.authorization.k8s.io', ['roles'], ['delete', 'patch']],
+      );
+      const rendered = find(objects, 'ClusterRole', `${F}-manager-role`).rules;
+      expect([...permissions(rendered)].sort()).toEqual([...permissions(upstream)].sort());
+    });
+
+    test('planner ClusterRole: scale graphs through their adapters, read workers', () => {
+      const rendered = permissions(find(objects, 'ClusterRole', `${F}-planner`).rules);
+      expect([...rendered].sort()).toEqual([...permissions(rules(
+        ['nvidia.com', ['dynamocomponentdeployments', 'dynamographdeployments'], ['get', 'list', 'create', 'update', 'patch']],
+        ['nvidia.com', ['dynamographdeploymentscalingadapters/scale'], ['patch']],
+        ['discovery.k8s.io', ['endpointslices'], READ],
+        ['nvidia.com', ['dynamoworkermetadatas'], ALL],
+      ))].sort());
+    });
+
+    test('the operator holds every permission it grants to graph pods, the planner, the EPP and profiling jobs', () => {
+      // Kubernetes refuses to let the operator bind a role that grants more than the operator holds.
+      const held = heldBy(objects, `${F}-controller-manager`, 'dynamo-system');
+      const serviceDiscovery = permissions(rules(
+        ['', ['endpoints', 'pods'], READ],
+        ['discovery.k8s.io', ['endpointslices'], READ],
+        ['nvidia.com', ['dynamoworkermetadatas'], ALL],
+      ));
+      const delegated = [`${F}-planner`, `${F}-epp`, `${F}-dgdr-profiling`]
+        .map((name) => permissions(find(objects, 'ClusterRole', name).rules));
+      for (const wanted of [serviceDiscovery, ...delegated].flatMap((s) => [...s])) {
+        expect(`${wanted}: ${covers(held, wanted)}`).toBe(`${wanted}: true`);
+      }
+    });
+
+    test('the cert-controller may only touch its own Secret (plus create)', () => {
+      const role = find(objects, 'Role', `${F}-webhook-cert-manager`);
+      expect([...permissions(role.rules)].sort()).toEqual([
+        '/secrets#webhook-server-cert:get', '/secrets#webhook-server-cert:list', '/secrets#webhook-server-cert:patch',
+        '/secrets#webhook-server-cert:update', '/secrets#webhook-server-cert:watch', '/secrets:create',
+      ]);
+    });
+
+    test('profiling jobs bind to dgdr-profiling-job in the platform namespace', () => {
+      expect(find(objects, 'ClusterRoleBinding', `${F}-dgdr-profiling`).subjects)
+        .toEqual([{ kind: 'ServiceAccount', name: 'dgdr-profiling-job', namespace: 'dynamo-system' }]);
+    });
+
+    test('component ServiceAccount carries the label the operator picks pod accounts by', () => {
+      expect(find(objects, 'ServiceAccount', `${F}-component`).metadata.labels['nvidia.com/dynamo-component-pod']).toBe('true');
+    });
+  });
+
+  test('synthesis is deterministic', () => {
+    expect(JSON.stringify(synth())).toEqual(JSON.stringify(objects));
+  });
+});
+
+describe('namespace-restricted mode', () => {
+  const objects = synth({ operatorScope: OperatorScope.namespaceRestricted({ targetNamespace: 'team-a' }), namespace: 'team-a' });
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object is valid', () => {
+    expectValid(objects);
+  });
+
+  test('config restricts the namespace, elects there, writes gpu discovery and no rbac block', () => {
+    const c = config(objects);
+    expect(c.namespace).toEqual({ restricted: 'team-a' });
+    expect(c.leaderElection.namespace).toBe('team-a');
+    expect(c.gpu).toEqual({ discoveryEnabled: true });
+    expect(c.rbac).toBeUndefined();
+  });
+
+  test('no crd-apply init container', () => {
+    expect(operatorPod(objects).initContainers).toBeUndefined();
+  });
+
+  test('manager and leader election become namespaced Roles without webhook-configuration or CRD rules', () => {
+    for (const name of [`${F}-manager-role`, `${F}-leader-election-role`]) {
+      expect(find(objects, 'Role', name).metadata.namespace).toBe('team-a');
+      expect(objects.some((o) => o.kind === 'ClusterRole' && o.metadata.name === name)).toBe(false);
+    }
+    expect(find(objects, 'RoleBinding', `${F}-manager-rolebinding`).roleRef.kind).toBe('Role');
+    const manager = permissions(find(objects, 'Role', `${F}-manager-role`).rules);
+    expect([...manager].some((p) => p.startsWith('apiextensions.k8s.io') || p.startsWith('admissionregistration.k8s.io'))).toBe(false);
+    const injector = permissions(find(objects, 'ClusterRole', `${F}-team-a-webhook-injector`).rules);
+    expect([...injector].some((p) => p.startsWith('apiextensions.k8s.io'))).toBe(false);
+  });
+
+  test('ships the planner, EPP and profiling accounts instead of ClusterRoles', () => {
+    for (const [account, role, binding] of [
+      ['planner-serviceaccount', 'planner-role', 'planner-binding'],
+      ['epp-serviceaccount', 'epp-role', 'epp-binding'],
+      ['dgdr-profiling-job', 'dgdr-profiling-job', 'dgdr-profiling-job'],
+    ]) {
+      expect(find(objects, 'ServiceAccount', account).metadata.namespace).toBe('team-a');
+      expect(find(objects, 'Role', role).metadata.namespace).toBe('team-a');
+      expect(find(objects, 'RoleBinding', binding).subjects).toEqual([{ kind: 'ServiceAccount', name: account, namespace: 'team-a' }]);
+    }
+    for (const name of ['planner', 'epp', 'dgdr-profiling']) {
+      expect(objects.some((o) => o.metadata.name === `${F}-${name}`)).toBe(false);
+    }
+    const epp = permissions(find(objects, 'Role', 'epp-role').rules);
+    expect([...epp].some((p) => p.includes('tokenreviews') || p.includes('subjectaccessreviews'))).toBe(false);
+    const profiling = permissions(find(objects, 'Role', 'dgdr-profiling-job').rules);
+    expect([...profiling].some((p) => p.startsWith('/nodes'))).toBe(false);
+  });
+
+  test('webhook configurations get the namespace suffix and a namespace selector', () => {
+    for (const [kind, name] of [['ValidatingWebhookConfiguration', `${F}-validating-team-a`], ['MutatingWebhookConfiguration', `${F}-mutating-team-a`]]) {
+      for (const hook of find(objects, kind, name).webhooks) {
+        expect(hook.namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } });
+      }
+    }
+  });
+
+  test('namespace is baseline by default, since graphs share it', () => {
+    expect(find(objects, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+  });
+
+  test('a target namespace other than the platform namespace holds the namespaced Roles', () => {
+    const split = synth({ operatorScope: OperatorScope.namespaceRestricted({ targetNamespace: 'team-b' }) });
+    expect(find(split, 'Role', `${F}-manager-role`).metadata.namespace).toBe('team-b');
+    expect(find(split, 'Role', `${F}-webhook-cert-manager`).metadata.namespace).toBe('dynamo-system');
+    expect(find(split, 'RoleBinding', `${F}-manager-rolebinding`).subjects[0].namespace).toBe('dynamo-system');
+    expect(config(split).namespace.restricted).toBe('team-b');
+  });
+
+  test('lease timings are written only when they differ from the operator defaults', () => {
+    const custom = synth({
+      operatorScope: OperatorScope.namespaceRestricted({ leaseDuration: Duration.minutes(1), leaseRenewInterval: Duration.seconds(10) }),
+    });
+    expect(config(custom).namespace).toEqual({ restricted: 'dynamo-system', scope: { leaseDuration: '60s' } });
+  });
+});
+
+describe('NATS and etcd', () => {
+  const objects = synth({
+    nats: NatsConnection.install(),
+    etcd: EtcdConnection.install(),
+    discoveryBackend: DiscoveryBackend.ETCD,
+    prometheusEndpoint: 'http://prometheus-operated.monitoring.svc:9090',
+  });
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object is valid', () => {
+    expectValid(objects);
+  });
+
+  test('endpoints are wired into the operator configuration', () => {
+    const c = config(objects);
+    expect(c.infrastructure).toEqual({
+      natsAddress: 'nats://dynamo-platform-nats.dynamo-system.svc.cluster.local:4222',
+      etcdAddress: 'dynamo-platform-etcd.dynamo-system.svc.cluster.local:2379',
+      prometheusEndpoint: 'http://prometheus-operated.monitoring.svc:9090',
+    });
+    expect(c.discovery).toEqual({ backend: 'etcd' });
+  });
+
+  test('the configured addresses point at the rendered Services', () => {
+    const nats = find(objects, 'Service', 'dynamo-platform-nats');
+    expect(nats.spec.ports[0].port).toBe(4222);
+    const etcd = find(objects, 'Service', 'dynamo-platform-etcd');
+    expect(etcd.spec.ports[0].port).toBe(2379);
+  });
+
+  test('NATS and etcd run in the operator wave', () => {
+    for (const o of objects.filter((x) => x.kind === 'StatefulSet' || x.kind === 'PodDisruptionBudget')) {
+      expect(o.metadata.annotations[SyncWave.ANNOTATION]).toBe(String(SyncWave.OPERATOR));
+    }
+  });
+
+  test('external servers are passed through', () => {
+    const c = config(synth({
+      nats: NatsConnection.external('nats://nats.messaging.svc:4222'),
+      etcd: EtcdConnection.external('http://etcd-0.etcd:2379,http://etcd-1.etcd:2379'),
+    }));
+    expect(c.infrastructure).toEqual({ natsAddress: 'nats://nats.messaging.svc:4222', etcdAddress: 'http://etcd-0.etcd:2379,http://etcd-1.etcd:2379' });
+  });
+});
+
+describe('vendored CRDs', () => {
+  const objects = synth({ crds: CrdSource.fromFile(path.join(FIXTURES, 'widgets-crds.yaml')) });
+  const widgets = () => find(objects, 'CustomResourceDefinition', 'widgets.example.com');
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object is valid', () => {
+    expectValid(objects);
+  });
+
+  test('crd-apply is off', () => {
+    expect(operatorPod(objects).initContainers).toBeUndefined();
+  });
+
+  test('CRDs are protected from pruning and come first', () => {
+    for (const name of ['widgets.example.com', 'gadgets.example.com']) {
+      expect(find(objects, 'CustomResourceDefinition', name).metadata.annotations).toMatchObject({
+        'argocd.argoproj.io/sync-options': 'Prune=false,ServerSideApply=true',
+        'argocd.argoproj.io/sync-wave': String(SyncWave.CRDS),
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      });
+    }
+    expect(widgets().metadata.annotations['helm.sh/resource-policy']).toBe('keep');
+  });
+
+  test('conversion webhooks point at this platform\'s webhook Service, without a stale CA bundle', () => {
+    expect(widgets().spec.conversion).toEqual({
+      strategy: 'Webhook',
+      webhook: {
+        clientConfig: { service: { name: `${F}-webhook-service`, namespace: 'dynamo-system', path: '/convert' } },
+        conversionReviewVersions: ['v1'],
+      },
+    });
+    expect(find(objects, 'CustomResourceDefinition', 'gadgets.example.com').spec.conversion).toBeUndefined();
+  });
+
+  test('a directory contributes its YAML files in name order', () => {
+    const fromDir = synth({ crds: CrdSource.fromDirectory(path.join(FIXTURES, 'crd-dir')) });
+    expect(fromDir.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name))
+      .toEqual(['widgets.example.com', 'gadgets.example.com']);
+  });
+
+  test('preinstalled CRDs: nothing rendered, no crd-apply', () => {
+    const none = synth({ crds: CrdSource.preinstalled() });
+    expect(none.some((o) => o.kind === 'CustomResourceDefinition')).toBe(false);
+    expect(operatorPod(none).initContainers).toBeUndefined();
+  });
+});
+
+describe('images, certificates and other options', () => {
+  test('custom registry, version, pull policy and pull secrets', () => {
+    const objects = synth({
+      registry: 'registry.example.com/mirror/ai-dynamo',
+      version: '1.5.0',
+      imagePullPolicy: ImagePullPolicy.ALWAYS,
+      imagePullSecrets: ['mirror-creds'],
+    });
+    expect(objects).toMatchSnapshot();
+    expectValid(objects);
+    const pod = operatorPod(objects);
+    const image = 'registry.example.com/mirror/ai-dynamo/kubernetes-operator:1.5.0';
+    expect(pod.containers[0].image).toBe(image);
+    expect(pod.initContainers[0].image).toBe(image);
+    expect(pod.containers[0].args).toEqual(expect.arrayContaining([
+      '--operator-version=1.5.0', `--operator-image=${image}`, '--operator-image-pull-policy=Always',
+    ]));
+    expect(pod.initContainers[0].args).toContain('--version=1.5.0');
+    expect(pod.containers[0].imagePullPolicy).toBe('Always');
+    expect(pod.imagePullSecrets).toEqual([{ name: 'mirror-creds' }]);
+    expect(find(objects, 'Deployment').metadata.labels['app.kubernetes.io/version']).toBe('1.5.0');
+  });
+
+  test('a full image reference keeps the version for --operator-version', () => {
+    const image = 'registry.example.com/dynamo/operator@sha256:' + 'a'.repeat(64);
+    const manager = operatorPod(synth({ image })).containers[0];
+    expect(manager.image).toBe(image);
+    expect(manager.args).toContain('--operator-version=1.4.0');
+  });
+
+  test('release name and namespace drive every name', () => {
+    const objects = synth({ releaseName: 'dynamo-operator-prod', namespace: 'llm-ops' });
+    expectValid(objects);
+    expect(find(objects, 'Deployment').metadata.name).toBe('dynamo-operator-prod-controller-manager');
+    expect(find(objects, 'Namespace').metadata.name).toBe('llm-ops');
+    expect(config(objects).server.webhook.serviceName).toBe('dynamo-operator-prod-webhook-service');
+    expect(find(objects, 'ClusterRole', 'dynamo-operator-prod-llm-ops-metrics-auth')).toBeDefined();
+  });
+
+  test('cert-manager: manual provisioning, CA chain, inject-ca-from annotation', () => {
+    const objects = synth({ certificates: WebhookCertificates.certManager() });
+    // test/support has no cert-manager schemas yet; their fields are asserted below.
+    expectValid(objects.filter((o) => o.apiVersion !== 'cert-manager.io/v1'));
+    expect(config(objects).server.webhook.certProvisionMode).toBe('manual');
+    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+      expect(find(objects, kind).metadata.annotations['cert-manager.io/inject-ca-from']).toBe(`dynamo-system/${F}-serving-cert`);
+    }
+    const serving = find(objects, 'Certificate', `${F}-serving-cert`);
+    expect(serving.spec.secretName).toBe('webhook-server-cert');
+    expect(serving.spec.dnsNames).toEqual([
+      `${F}-webhook-service`, `${F}-webhook-service.dynamo-system.svc`, `${F}-webhook-service.dynamo-system.svc.cluster.local`,
+    ]);
+    expect(serving.spec.issuerRef.name).toBe(`${F}-ca-issuer`);
+    expect(find(objects, 'Issuer', `${F}-ca-issuer`).spec.ca.secretName).toBe(find(objects, 'Certificate', `${F}-root-ca`).spec.secretName);
+    expect(objects.filter((o) => o.apiVersion === 'cert-manager.io/v1').map((o) => o.metadata.annotations[SyncWave.ANNOTATION]))
+      .toEqual(['-3', '-3', '-3', '-3']);
+  });
+
+  test('external certificates: own Secret name everywhere, CA bundle in every webhook', () => {
+    const objects = synth({ certificates: WebhookCertificates.external({ secretName: 'my-webhook-tls', caBundle: 'Q0E=' }) });
+    expectValid(objects);
+    expect(config(objects).server.webhook).toMatchObject({ certProvisionMode: 'manual', secretName: 'my-webhook-tls' });
+    expect(operatorPod(objects).volumes.find((v: any) => v.name === 'cert').secret.secretName).toBe('my-webhook-tls');
+    expect(find(objects, 'Role', `${F}-webhook-cert-manager`).rules.find((r: any) => r.resourceNames).resourceNames).toEqual(['my-webhook-tls']);
+    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+      expect(find(objects, kind).webhooks.every((w: any) => w.clientConfig.caBundle === 'Q0E=')).toBe(true);
+    }
+  });
+
+  test('orchestrators, leader election namespace, resources', () => {
+    const objects = synth({
+      grove: true,
+      kaiScheduler: true,
+      volcanoScheduler: true,
+      leaderElectionNamespace: 'dynamo-system',
+      resources: { cpu: { limit: Cpu.units(2) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) } },
+    });
+    const c = config(objects);
+    expect(c.orchestrators).toEqual({ kaiScheduler: { enabled: true }, volcanoScheduler: { enabled: true }, grove: { enabled: true, terminationDelay: '4h' } });
+    expect(c.leaderElection.namespace).toBe('dynamo-system');
+    expect(operatorPod(objects).containers[0].resources).toEqual({ requests: { cpu: '512m', memory: '2048Mi' }, limits: { cpu: '2', memory: '4096Mi' } });
+  });
+
+  test('without the Namespace object', () => {
+    const objects = synth({ createNamespace: false });
+    expect(objects.some((o) => o.kind === 'Namespace')).toBe(false);
+  });
+
+  test('explicit Pod Security level', () => {
+    expect(find(synth({ podSecurityLevel: PodSecurityLevel.PRIVILEGED }), 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce'])
+      .toBe('privileged');
+  });
+
+  test('public getters', () => {
+    const chart = Testing.chart();
+    const p = new DynamoPlatform(chart, 'Platform', { nats: NatsConnection.install() });
+    expect(p.operatorDeploymentName).toBe(`${F}-controller-manager`);
+    expect(p.webhookServiceName).toBe(`${F}-webhook-service`);
+    expect(p.plannerRoleName).toBe(`${F}-planner`);
+    expect(p.targetNamespace).toBe('dynamo-system');
+    expect(p.natsAddress).toBe('nats://dynamo-platform-nats.dynamo-system.svc.cluster.local:4222');
+    expect(p.etcdEndpoints).toBeUndefined();
+  });
+});
+
+describe('bad input names the construct path, the prop, the value and what is allowed', () => {
+  const attempt = (props: DynamoPlatformProps) => () => synth(props);
+
+  test.each<[string, DynamoPlatformProps, RegExp]>([
+    ['namespace', { namespace: 'Dynamo_System' }, /\[test\/Platform\] 'namespace' is 'Dynamo_System':.*allowed: a DNS-1123 label/],
+    ['releaseName', { releaseName: 'a'.repeat(41) }, /'releaseName' is 'a{41}':.*allowed: at most 40 characters/],
+    ['version', { version: 'latest' }, /'version' is 'latest':.*non-semver.*allowed: a semantic version/],
+    ['image', { image: 'nvcr.io/nvidia/ai-dynamo/kubernetes-operator' }, /'image' is 'nvcr.io\/nvidia\/ai-dynamo\/kubernetes-operator': allowed: an image reference pinned/],
+    ['image latest', { image: 'example.com/op:latest' }, /'image' is 'example.com\/op:latest'/],
+    ['registry', { registry: 'https://nvcr.io' }, /'registry' is 'https:\/\/nvcr.io': allowed: a registry host/],
+    ['imagePullSecrets', { imagePullSecrets: ['Bad Name'] }, /'imagePullSecrets' is 'Bad Name': allowed: Secret names/],
+    ['discoveryBackend', { discoveryBackend: DiscoveryBackend.ETCD }, /'discoveryBackend' is 'etcd': allowed: .*together with the 'etcd' prop/],
+    ['prometheusEndpoint', { prometheusEndpoint: 'prometheus:9090' }, /'prometheusEndpoint' is 'prometheus:9090': allowed: an http\(s\) URL/],
+    ['nats external', { nats: NatsConnection.external('http://nats:4222') }, /'nats' is 'http:\/\/nats:4222': allowed: NATS URLs/],
+    ['etcd external', { etcd: EtcdConnection.external('etcd') }, /'etcd' is 'etcd': allowed: etcd endpoints/],
+    ['resources', { resources: { memory: { request: Size.gibibytes(8) } } }, /'resources.memory.request' is '8192Mi': allowed: at most the memory limit \(2048Mi\)/],
+    ['restricted + crd-apply', { operatorScope: OperatorScope.namespaceRestricted(), crds: CrdSource.fromOperatorImage() },
+      /'crds' is 'CrdSource.fromOperatorImage\(\)': a namespace-restricted operator cannot install CRDs.*allowed: CrdSource.preinstalled\(\)/],
+    ['restricted + vendored', { operatorScope: OperatorScope.namespaceRestricted(), crds: CrdSource.fromFile(path.join(FIXTURES, 'widgets-crds.yaml')) },
+      /'crds' is 'a vendored CrdSource':.*conversion/],
+    ['restricted + leader namespace', { operatorScope: OperatorScope.namespaceRestricted(), leaderElectionNamespace: 'kube-system' },
+      /'leaderElectionNamespace' is 'kube-system':.*allowed: unset when namespace-restricted/],
+    ['lease timings', { operatorScope: OperatorScope.namespaceRestricted({ leaseDuration: Duration.seconds(5) }) },
+      /'operatorScope.leaseRenewInterval' is '10000ms': allowed: more than 0 and less than leaseDuration \(5000ms\)/],
+    ['target namespace', { operatorScope: OperatorScope.namespaceRestricted({ targetNamespace: 'Team' }) }, /'operatorScope.targetNamespace' is 'Team'/],
+    ['missing CRD file', { crds: CrdSource.fromFile('does/not/exist.yaml') }, /'crds' is 'does\/not\/exist.yaml': the file does not exist. allowed: a readable YAML file/],
+    ['missing CRD directory', { crds: CrdSource.fromDirectory('does/not/exist') }, /'crds' is 'does\/not\/exist': the directory does not exist/],
+    ['non-CRD in CRD file', { crds: CrdSource.fromFile(path.join(FIXTURES, 'not-only-crds.yaml')) },
+      /'crds' is '.*not-only-crds.yaml': it holds v1 ConfigMap 'stray'.*allowed: files that hold only apiextensions.k8s.io\/v1 CustomResourceDefinitions/],
+  ])('%s', (_name, props, message) => {
+    expect(attempt(props)).toThrow(message);
+  });
+
+  test('a CRD vendored twice', () => {
+    expect(attempt({ crds: CrdSource.fromDirectory(path.join(FIXTURES, 'crd-dup')) }))
+      .toThrow(/'crds' is '.*two.yaml': CRD 'widgets.example.com' is defined twice. allowed: each CRD once/);
+  });
+});
+
+describe('checks against the rest of the app', () => {
+  test('two cluster-wide platforms in one app are refused', () => {
+    const app = Testing.app();
+    new DynamoPlatform(new Chart(app, 'one'), 'Platform');
+    new DynamoPlatform(new Chart(app, 'two'), 'Platform', { namespace: 'other' });
+    expect(() => app.synth()).toThrow(/'operatorScope' is 'OperatorScope.clusterWide\(\)':.*one\/Platform, two\/Platform are all cluster-wide.*allowed: one cluster-wide DynamoPlatform per cluster/);
+  });
+
+  test('a restricted platform refuses graphs outside its namespace', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'platform');
+    new DynamoPlatform(chart, 'Platform', { operatorScope: OperatorScope.namespaceRestricted({ targetNamespace: 'team-a' }) });
+    const graphs = new Chart(app, 'graphs', { namespace: 'team-b' });
+    new ApiObject(graphs, 'Graph', { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { name: 'llm' } });
+    expect(() => app.synth()).toThrow(/DynamoGraphDeployment 'llm' \(graphs\/Graph\) is in namespace 'team-b', which this operator does not watch/);
+  });
+
+  test('a restricted platform accepts graphs in its namespace', () => {
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart = new Chart(app, 'platform');
+    new DynamoPlatform(chart, 'Platform', { operatorScope: OperatorScope.namespaceRestricted({ targetNamespace: 'team-a' }) });
+    new ApiObject(new Chart(app, 'graphs', { namespace: 'team-a' }), 'Graph',
+      { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { name: 'llm' } });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
