@@ -203,7 +203,8 @@ export interface DynamoGraphDeploymentRequestProps {
    */
   readonly mocker?: boolean;
   /**
-   * Fields merged into the profiling Job's spec (a `batch/v1` JobSpec), e.g. tolerations for GPU nodes.
+   * Fields merged into the profiling Job's spec (a `batch/v1` JobSpec), e.g. tolerations for GPU nodes. The CRD
+   * validates it as a whole JobSpec, so `template.spec.containers` must list at least one (named) container.
    * @default - none
    */
   readonly profilingJobOverrides?: { [key: string]: any };

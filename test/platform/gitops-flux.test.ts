@@ -1,0 +1,27 @@
+import { Duration, Testing } from 'cdk8s';
+import { FluxKustomization, FluxSourceKind } from '../../src';
+
+describe('FluxKustomization', () => {
+  test('platform first, graphs depend on it', () => {
+    const chart = Testing.chart();
+    const platform = new FluxKustomization(chart, 'Platform', { name: 'dynamo-platform', path: './dist/platform' });
+    new FluxKustomization(chart, 'Graphs', {
+      name: 'dynamo-graphs', path: './dist/graphs', dependsOn: [platform], interval: Duration.minutes(5), timeout: Duration.seconds(90),
+      sourceRef: { name: 'apps', kind: FluxSourceKind.OCI_REPOSITORY },
+    });
+    const objects = Testing.synth(chart);
+    expect(objects[0]).toEqual({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'dynamo-platform', namespace: 'flux-system' },
+      spec: { interval: '10m', timeout: '15m', path: './dist/platform', prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+    });
+    expect(objects[1].spec).toMatchObject({ interval: '5m', timeout: '90s', dependsOn: [{ name: 'dynamo-platform' }], sourceRef: { kind: 'OCIRepository', name: 'apps' } });
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('bad input', () => {
+    const chart = Testing.chart();
+    expect(() => new FluxKustomization(chart, 'A', { path: '../outside' })).toThrow(/\[test\/A\] 'path' is '\.\.\/outside'/);
+    expect(() => new FluxKustomization(chart, 'B', { path: './x', interval: Duration.millis(10) })).toThrow(/'interval' is '10 millis'/);
+    expect(() => new FluxKustomization(chart, 'C', { path: './x', sourceRef: { name: 'Bad' } })).toThrow(/'sourceRef\.name' is 'Bad'/);
+  });
+});
