@@ -36,6 +36,7 @@ export * from './platform/nats';
 export * from './platform/etcd';
 export * from './platform/dynamo-platform';
 export * from './platform/planner-config';
+export * from './platform/planner';
 export * from './platform/dynamo-model';
 export * from './platform/deployment-request';
 export * from './platform/monitoring';

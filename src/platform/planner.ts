@@ -1,0 +1,171 @@
+import { PlannerConfig, PlannerMode, PlannerSettings } from './planner-config';
+import { PlannerRbacObjects } from './planner-rbac';
+import { PropError } from '../common/errors';
+import { ComponentType } from '../graph/component-type';
+import { ComponentDetails, ComponentResourceDefaults, ComponentResources, DynamoComponent, DynamoComponentProps } from '../graph/dynamo-component';
+import type { DynamoGraph } from '../graph/dynamo-graph';
+import { DynamoRuntime } from '../graph/runtime-image';
+import { WorkerPool } from '../graph/worker-pool';
+
+/**
+ * Who provides the Planner's Kubernetes permissions.
+ */
+export enum PlannerRbac {
+  /**
+   * A cluster-wide operator creates ServiceAccount `planner-serviceaccount` and a RoleBinding to its planner
+   * ClusterRole in the graph's namespace.
+   */
+  OPERATOR = 'operator',
+  /**
+   * This library renders ServiceAccount `planner-serviceaccount`, Role `planner-role` and RoleBinding
+   * `planner-binding` in the graph's namespace: needed with a namespace-restricted operator.
+   */
+  RENDERED = 'rendered',
+}
+
+/**
+ * Props of a `Planner`.
+ */
+export interface PlannerProps extends DynamoComponentProps, PlannerSettings {
+  /**
+   * Which pools the Planner scales.
+   * @default - PlannerMode.DISAGG for a graph with prefill and decode pools, PlannerMode.AGG otherwise
+   */
+  readonly mode?: PlannerMode;
+  /**
+   * Where the Planner's permissions come from.
+   * @default PlannerRbac.OPERATOR
+   */
+  readonly rbac?: PlannerRbac;
+  /**
+   * CPU, memory and ephemeral storage.
+   * @default - 1 CPU, 2 GiB memory, 1 GiB ephemeral storage
+   */
+  readonly resources?: ComponentResources;
+}
+
+const MANAGED: { [mode: string]: ComponentType[] } = {
+  [PlannerMode.DISAGG]: [ComponentType.PREFILL, ComponentType.DECODE],
+  [PlannerMode.PREFILL]: [ComponentType.PREFILL],
+  [PlannerMode.DECODE]: [ComponentType.DECODE],
+  [PlannerMode.AGG]: [ComponentType.WORKER],
+};
+
+/**
+ * The Dynamo Planner: a graph component that watches the frontend's metrics in Prometheus and scales the graph's
+ * worker pools through their scaling adapters to hold the TTFT/ITL targets within a GPU budget.
+ *
+ * ```ts
+ * new Planner(graph, 'Planner', { ttftMs: 300, itlMs: 20, maxGpuBudget: 16 });
+ * ```
+ * The pools it scales need `scalingAdapter: true`.
+ */
+export class Planner extends DynamoComponent {
+  /** The planner image of the current Dynamo release. */
+  public static readonly DEFAULT_IMAGE = `${DynamoRuntime.REGISTRY}/dynamo-planner:${DynamoRuntime.DEFAULT_VERSION}`;
+
+  /** Where the Planner's permissions come from. */
+  public readonly rbac: PlannerRbac;
+  private readonly settings: PlannerProps;
+
+  public constructor(graph: DynamoGraph, id: string, props: PlannerProps = {}) {
+    super(graph, id, ComponentType.PLANNER, props);
+    PlannerConfig.validate(this, props);
+    PropError.integer(this, 'replicas', props.replicas, 0, 1);
+    PropError.check(props.scalingAdapter !== true, this, 'scalingAdapter', true, 'false', 'the Planner is not scaled');
+    PropError.check(props.mode === undefined || Object.values(PlannerMode).includes(props.mode), this, 'mode', props.mode, Object.values(PlannerMode).join(', '));
+    this.settings = props;
+    this.rbac = props.rbac ?? PlannerRbac.OPERATOR;
+    PropError.check(Object.values(PlannerRbac).includes(this.rbac), this, 'rbac', this.rbac, Object.values(PlannerRbac).join(', '));
+    if (this.rbac === PlannerRbac.RENDERED) {
+      const namespace = graph.namespace;
+      PropError.check(namespace !== undefined, this, 'rbac', this.rbac, 'PlannerRbac.OPERATOR, or a namespace on the graph or chart',
+        'the RoleBinding must name the ServiceAccount\'s namespace');
+      PlannerRbacObjects.ensure(this, namespace!);
+    }
+    this.node.addValidation({ validate: () => this.validatePools() });
+  }
+
+  /** Which pools the Planner scales. */
+  public get mode(): PlannerMode {
+    return this.settings.mode ?? (this.graph.disaggregated ? PlannerMode.DISAGG : PlannerMode.AGG);
+  }
+
+  /** The worker pools the Planner scales, in graph order. */
+  public get scaledPools(): WorkerPool[] {
+    const types = MANAGED[this.mode];
+    return this.graph.components.filter((c): c is WorkerPool => c instanceof WorkerPool && types.includes(c.type));
+  }
+
+  /** The Planner's `--config`, as JSON. */
+  public get configJson(): string {
+    const gpus = (type: ComponentType) => {
+      const pool = this.scaledPools.find(p => p.type === type);
+      return pool ? Planner.gpusPerReplica(pool) : undefined;
+    };
+    return JSON.stringify(PlannerConfig.toJson(this.settings, {
+      backend: this.graph.backend,
+      mode: this.mode,
+      prefillEngineGpus: gpus(ComponentType.PREFILL),
+      decodeEngineGpus: gpus(ComponentType.DECODE),
+    }));
+  }
+
+  /** @internal */
+  public _defaultImage(): string | undefined {
+    return Planner.DEFAULT_IMAGE;
+  }
+
+  /** @internal */
+  public _details(): ComponentDetails {
+    return {
+      command: ['python3', '-m', 'dynamo.planner'],
+      args: ['--config', this.configJson],
+      resources: ComponentResourceDefaults.render(this.settings.resources ?? {}, { cpu: '1', memory: '2Gi', ephemeralStorage: '1Gi' }),
+    };
+  }
+
+  private validatePools(): string[] {
+    const errors: string[] = [];
+    const mode = this.mode;
+    const allowed = this.graph.disaggregated ? [PlannerMode.DISAGG, PlannerMode.PREFILL, PlannerMode.DECODE] : [PlannerMode.AGG];
+    if (!allowed.includes(mode)) {
+      errors.push(PropError.invalid(this, 'mode', mode, allowed.join(', '),
+        `the graph is ${this.graph.disaggregated ? 'disaggregated' : 'aggregated'}`).message);
+      return errors;
+    }
+    const pools = this.scaledPools;
+    const planners = this.graph.components.filter(c => c instanceof Planner);
+    if (planners.length > 1) {
+      errors.push(PropError.invalid(this, 'componentName', this.componentName, 'one Planner per graph',
+        `planners ${planners.map(p => p.componentName).join(', ')} would fight over the same pools`).message);
+    }
+    for (const type of MANAGED[mode]) {
+      const ofType = pools.filter(p => p.type === type);
+      if (ofType.length === 0) {
+        errors.push(PropError.invalid(this, 'mode', mode, `a mode whose pools exist in the graph`, `the graph has no ${type} pool`).message);
+      } else if (ofType.length > 1) {
+        errors.push(PropError.invalid(this, 'mode', mode, `a graph with one ${type} pool`,
+          `the Planner scales one pool per role and cannot choose between ${ofType.map(p => p.componentName).join(', ')}`).message);
+      }
+    }
+    for (const pool of pools.filter(p => !p._plan().scalingAdapter)) {
+      errors.push(PropError.invalid(pool, 'scalingAdapter', false, 'true on pools the Planner scales',
+        `Planner '${this.componentName}' scales it through DynamoGraphDeploymentScalingAdapter '${this.graph.scalingAdapterName(pool)}'`).message);
+    }
+    const budget = this.settings.maxGpuBudget ?? PlannerConfig.DEFAULT_MAX_GPU_BUDGET;
+    const minReplicas = this.settings.minEndpoints ?? 1;
+    const needed = pools.reduce((sum, p) => sum + Planner.gpusPerReplica(p) * minReplicas, 0);
+    if (needed > budget) {
+      const detail = pools.map(p => `${p.componentName}: ${minReplicas} x ${Planner.gpusPerReplica(p)}`).join(', ');
+      errors.push(PropError.invalid(this, 'maxGpuBudget', budget, `at least ${needed} GPUs`,
+        `the pools it scales need ${needed} GPUs at minEndpoints=${minReplicas} (${detail})`).message);
+    }
+    return errors;
+  }
+
+  /** GPUs of one replica of a pool: per pod times nodes (the operator's own count). */
+  private static gpusPerReplica(pool: WorkerPool): number {
+    return pool.gpusPerPod * pool.nodeCount;
+  }
+}

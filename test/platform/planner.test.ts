@@ -1,0 +1,96 @@
+import { Duration, Testing } from 'cdk8s';
+import { disaggGraph } from '../autoscaling/fixtures';
+import { AggregatedPool, Backend, DynamoGraph, Frontend, GpuProfile, Planner, PlannerLoadPredictor, PlannerMode, PlannerRbac } from '../../src';
+import { expectValid } from '../support/validate';
+
+const component = (objects: any[], name: string) => objects.find((o: any) => o.kind === 'DynamoGraphDeployment').spec.components.find((c: any) => c.name === name);
+const configOf = (objects: any[]) => JSON.parse(component(objects, 'Planner').podTemplate.spec.containers[0].args[1]);
+
+describe('Planner', () => {
+  test('disaggregated graph: planner component with its --config from typed props and the graph', () => {
+    const { chart, graph } = disaggGraph();
+    new Planner(graph, 'Planner', {
+      ttftMs: 300, itlMs: 20, maxGpuBudget: 16, minEndpoints: 1,
+      throughputAdjustmentInterval: Duration.minutes(3), loadPredictor: PlannerLoadPredictor.KALMAN,
+      prometheusEndpoint: 'http://prometheus.monitoring.svc:9090',
+    });
+    const objects = Testing.synth(chart);
+    const planner = component(objects, 'Planner');
+    expect(planner.type).toBe('planner');
+    const main = planner.podTemplate.spec.containers[0];
+    expect(main.image).toBe('nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.0');
+    expect(main.command).toEqual(['python3', '-m', 'dynamo.planner']);
+    expect(main.args[0]).toBe('--config');
+    expect(configOf(objects)).toEqual({
+      environment: 'kubernetes', backend: 'vllm', mode: 'disagg', optimization_target: 'sla', ttft_ms: 300, itl_ms: 20,
+      enable_throughput_scaling: true, enable_load_scaling: true, pre_deployment_sweeping_mode: 'none',
+      throughput_adjustment_interval_seconds: 180, load_adjustment_interval_seconds: 5, min_endpoint: 1, max_gpu_budget: 16,
+      prefill_engine_num_gpu: 1, decode_engine_num_gpu: 2, load_predictor: 'kalman',
+      metric_pulling_prometheus_endpoint: 'http://prometheus.monitoring.svc:9090',
+    });
+    // Cluster-wide operator: it creates the ServiceAccount and RoleBinding itself.
+    expect(objects.filter((o: any) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind))).toEqual([]);
+    expect(graph.node.validate()).toEqual([]);
+    expect(planner).toMatchSnapshot();
+    expectValid(objects);
+  });
+
+  test('restricted operator: SA, Role and RoleBinding rendered once per namespace, with exactly the planner rules', () => {
+    const { chart, graph } = disaggGraph();
+    new Planner(graph, 'Planner', { rbac: PlannerRbac.RENDERED, maxGpuBudget: 8 });
+    const g2 = new DynamoGraph(chart, 'other', { backend: Backend.VLLM, namespace: 'llm' });
+    new Frontend(g2, 'Frontend');
+    new AggregatedPool(g2, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S, scalingAdapter: true });
+    new Planner(g2, 'Planner', { rbac: PlannerRbac.RENDERED });
+    const objects = Testing.synth(chart);
+    const rbac = objects.filter((o: any) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind));
+    expect(rbac.map((o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/llm/planner-serviceaccount', 'Role/llm/planner-role', 'RoleBinding/llm/planner-binding',
+    ]);
+    const rules = rbac[1].rules;
+    expect(rules.flatMap((r: any) => r.verbs)).not.toContain('*');
+    expect(rules.flatMap((r: any) => r.resources)).toEqual(expect.arrayContaining([
+      'dynamographdeployments', 'dynamocomponentdeployments', 'dynamographdeploymentscalingadapters/scale', 'endpointslices', 'dynamoworkermetadatas',
+    ]));
+    expect(configOf(objects.filter((o: any) => o.metadata.name === 'other')).mode).toBe('agg');
+    expect(rbac).toMatchSnapshot();
+    expectValid(objects);
+  });
+
+  test('GPU budget must cover the pools at their minimum', () => {
+    const { graph } = disaggGraph();
+    const planner = new Planner(graph, 'Planner', { maxGpuBudget: 4, minEndpoints: 2 });
+    expect(planner.node.validate()).toEqual([
+      expect.stringMatching(/\[test\/qwen\/Planner\] 'maxGpuBudget' is 4: the pools it scales need 6 GPUs at minEndpoints=2 \(Prefill: 2 x 1, Decode: 2 x 2\)\. allowed: at least 6 GPUs/),
+    ]);
+  });
+
+  test('scaled pools must have their scaling adapter on', () => {
+    const { graph } = disaggGraph({ scalingAdapter: false });
+    const planner = new Planner(graph, 'Planner');
+    expect(planner.node.validate().join('\n')).toMatch(/\[test\/qwen\/Prefill\] 'scalingAdapter' is false: Planner 'Planner' scales it through DynamoGraphDeploymentScalingAdapter 'qwen-prefill'\. allowed: true on pools the Planner scales/);
+  });
+
+  test('mode must match the graph', () => {
+    const { graph } = disaggGraph();
+    const planner = new Planner(graph, 'Planner', { mode: PlannerMode.AGG });
+    expect(planner.node.validate().join('\n')).toMatch(/'mode' is 'agg': the graph is disaggregated\. allowed: disagg, prefill, decode/);
+  });
+
+  test('bad props fail at construction', () => {
+    const { graph } = disaggGraph();
+    expect(() => new Planner(graph, 'A', { ttftMs: 0 })).toThrow(/\[test\/qwen\/A\] 'ttftMs' is 0: allowed: a positive number of milliseconds/);
+    expect(() => new Planner(graph, 'B', { replicas: 2 })).toThrow(/'replicas' is 2: allowed: a whole number from 0 to 1/);
+    expect(() => new Planner(graph, 'C', { loadAdjustmentInterval: Duration.millis(1500) })).toThrow(/'loadAdjustmentInterval' is '1 second 500 millis': allowed: a whole number of seconds/);
+    expect(() => new Planner(graph, 'D', { minGpuBudget: 9 })).toThrow(/'minGpuBudget' is 9: allowed: at most maxGpuBudget \(8\)/);
+    expect(() => new Planner(graph, 'E', { throughputScaling: false, loadScaling: false })).toThrow(/the Planner never scales/);
+    expect(() => new Planner(graph, 'F', { prometheusEndpoint: 'prometheus:9090' })).toThrow(/'prometheusEndpoint' is 'prometheus:9090'/);
+    expect(() => new Planner(graph, 'G', { scalingAdapter: true })).toThrow(/'scalingAdapter' is true/);
+  });
+
+  test('restricted RBAC needs a namespace', () => {
+    const chart = Testing.chart();
+    const g = new DynamoGraph(chart, 'g', { backend: Backend.VLLM });
+    expect(() => new Planner(g, 'Planner', { rbac: PlannerRbac.RENDERED })).toThrow(/'rbac' is 'rendered': the RoleBinding must name/);
+  });
+});
