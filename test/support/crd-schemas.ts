@@ -7,7 +7,7 @@
  *
  * The Dynamo CRDs are upstream files we must not copy: they are read at test
  * time from `../shared/reference/dynamo/crds/` (beside the repository) or
- * `/work/shared/...`, or from `$DYNAMO_CRDS_DIR`. When absent, Dynamo kinds are
+ * `/work/shared/...`, or only from `$DYNAMO_CRDS_DIR` when that is set. When absent, Dynamo kinds are
  * skipped and `crdSchemasAvailable()` is false.
  */
 import * as fs from 'fs';
@@ -20,11 +20,10 @@ import { SchemaIssue, summarizeAjvErrors, validateDefinition } from './k8s-schem
 const addFormats = require('ajv-formats');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const CRD_DIR_CANDIDATES = [
-  process.env.DYNAMO_CRDS_DIR,
-  path.join(REPO_ROOT, '..', 'shared', 'reference', 'dynamo', 'crds'),
-  '/work/shared/reference/dynamo/crds',
-].filter((d): d is string => !!d);
+/** `$DYNAMO_CRDS_DIR`, when set, is the only place looked at (set it to a missing path to test the skip). */
+const CRD_DIR_CANDIDATES = process.env.DYNAMO_CRDS_DIR !== undefined
+  ? [process.env.DYNAMO_CRDS_DIR]
+  : [path.join(REPO_ROOT, '..', 'shared', 'reference', 'dynamo', 'crds'), '/work/shared/reference/dynamo/crds'];
 
 /** The directory holding the upstream Dynamo CRD files, if any. */
 export function dynamoCrdDirectory(): string | undefined {
@@ -50,7 +49,7 @@ export class CrdValidator {
       const head = fs.readFileSync(path.join(dir, file), 'utf8').slice(0, 4000);
       const group = /\n {2}group: (\S+)/.exec(head)?.[1];
       const kind = /\n {4}kind: (\S+)/.exec(head)?.[1];
-      if (group && kind) validator.lazy.set(`${group}/${kind}`, once(() => YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8'))));
+      if (group && kind) validator.lazy.set(`${group}/${kind}`, once(() => parseYamlCached(path.join(dir, file))));
     }
     return validator;
   }
@@ -69,7 +68,7 @@ export class CrdValidator {
   private readonly celCache = new Map<string, CelProgram | null>();
 
   private constructor() {
-    this.ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+    this.ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, code: { optimize: false } });
     addFormats(this.ajv);
     this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** 31 - 1 });
     this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
@@ -153,6 +152,31 @@ export class CrdValidator {
       }
     }
     return this.celCache.get(rule.rule)!;
+  }
+}
+
+/**
+ * Parsing the multi-MB CRD YAML dominates the first validation in every jest
+ * worker, so the parsed document is cached as JSON under node_modules/.cache,
+ * keyed by file size and mtime (written atomically: workers run in parallel).
+ */
+function parseYamlCached(file: string): any {
+  const stat = fs.statSync(file);
+  const cacheDir = path.join(REPO_ROOT, 'node_modules', '.cache', 'cdk8s-dynamo-validation');
+  const cached = path.join(cacheDir, `${path.basename(file)}.${stat.size}.${Math.floor(stat.mtimeMs)}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(cached, 'utf8'));
+  } catch {
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      const tmp = `${cached}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(doc));
+      fs.renameSync(tmp, cached);
+    } catch {
+      // A read-only checkout only loses the speed-up.
+    }
+    return doc;
   }
 }
 

@@ -183,8 +183,12 @@ export function summarizeAjvErrors(errors: AjvError[]): SchemaIssue[] {
     const branches = errors.filter(e => e.instancePath === pointer && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
     issues.push({ pointer, message: `matches none of the allowed forms (${[...new Set(branches.map(describeAjvError))].join(' | ')})` });
   }
+  const seen = new Set<string>();
   for (const e of errors) {
-    if (alternatives.has(e.instancePath)) continue;
+    // ajv repeats an error when a value is checked by two schemas (e.g. enum and allOf branch).
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (alternatives.has(e.instancePath) || seen.has(key)) continue;
+    seen.add(key);
     issues.push(e.keyword === 'additionalProperties'
       ? { pointer: `${e.instancePath}/${pointerSegment(e.params.additionalProperty)}`, message: UNKNOWN_FIELD }
       : { pointer: e.instancePath, message: describeAjvError(e) });
