@@ -213,12 +213,14 @@ export class RbacRules {
         return { apiGroups: [group], resources, verbs: verbs.split(',') };
       })
       .sort((a, b) => byCodePoint(a.apiGroups[0], b.apiGroups[0]) || byCodePoint(a.resources[0], b.resources[0]));
-    const withNames = named.map((g) => ({
-      apiGroups: [g.group],
-      resources: [...g.resources].sort(),
-      resourceNames: g.resourceNames,
-      verbs: [...g.verbs].sort(),
-    }));
+    const withNames = named
+      .map((g) => ({
+        apiGroups: [g.group],
+        resources: [...g.resources].sort(),
+        resourceNames: [...g.resourceNames!].sort(),
+        verbs: [...g.verbs].sort(),
+      }))
+      .sort((a, b) => byCodePoint(JSON.stringify(a), JSON.stringify(b)));
     return [...merged, ...withNames];
   }
 }
