@@ -1,0 +1,178 @@
+import { Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import { dgd, mainContainer, synthValid } from './synth';
+import {
+  AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GpuProfile, GpuRequest, KvCacheDtype,
+  MigStrategy, ModelArchitecture, PrefillPool, Quantization, RouterMode,
+} from '../../src';
+
+const MODEL = 'Qwen/Qwen3-0.6B';
+
+function graph(backend = Backend.VLLM, apiVersion = DynamoApiVersion.V1BETA1) {
+  const chart = Testing.chart();
+  return { chart, graph: new DynamoGraph(chart, 'g', { backend, apiVersion }) };
+}
+
+describe('worker pools', () => {
+  test('vLLM disaggregated with the KV router: roles, NIXL, KV events, parallelism and engine limits', () => {
+    const { chart, graph: g } = graph();
+    new Frontend(g, 'Frontend', { routerMode: RouterMode.KV });
+    new PrefillPool(g, 'Prefill', { model: MODEL, gpu: GpuProfile.H100_SXM, maxNumBatchedTokens: 16384 });
+    new DecodePool(g, 'Decode', {
+      model: MODEL,
+      gpu: GpuProfile.H100_SXM,
+      tensorParallel: 2,
+      maxBatchSize: 256,
+      maxModelLen: 32768,
+      kvCacheDtype: KvCacheDtype.FP8,
+      quantization: Quantization.FP8,
+      extraArgs: ['--enforce-eager'],
+    });
+    const [frontend, prefill, decode] = dgd(synthValid(chart)).spec.components;
+    expect(mainContainer(frontend).env).toContainEqual({ name: 'DYN_ROUTER_MODE', value: 'kv' });
+    expect(mainContainer(prefill).command).toEqual(['python3', '-m', 'dynamo.vllm']);
+    const p = mainContainer(prefill).args;
+    expect(p.slice(p.indexOf('--disaggregation-mode'), p.indexOf('--disaggregation-mode') + 2)).toEqual(['--disaggregation-mode', 'prefill']);
+    expect(p).toContain('--kv-transfer-config');
+    expect(p).toContain('--kv-events-config');
+    const d = mainContainer(decode).args;
+    expect(d).toEqual(expect.arrayContaining(['--tensor-parallel-size', '2', '--max-num-seqs', '256', '--max-model-len', '32768', '--kv-cache-dtype', 'fp8']));
+    expect(d[d.length - 1]).toBe('--enforce-eager');
+    expect(mainContainer(decode).resources.limits['nvidia.com/gpu']).toBe(2);
+    expect(decode.sharedMemorySize).toBe('8Gi');
+    expect(prefill.sharedMemorySize).toBeUndefined();
+  });
+
+  test('without the KV router workers publish no KV events', () => {
+    const { chart, graph: g } = graph(Backend.SGLANG);
+    new Frontend(g, 'Frontend');
+    new AggregatedPool(g, 'decode', { model: MODEL, gpu: GpuProfile.H100_SXM });
+    const [frontend, worker] = dgd(synthValid(chart)).spec.components;
+    expect(mainContainer(frontend).env).toContainEqual({ name: 'DYN_ROUTER_MODE', value: 'round-robin' });
+    expect(mainContainer(worker).command).toEqual(['python3', '-m', 'dynamo.sglang']);
+    expect(mainContainer(worker).args).not.toContain('--kv-events-config');
+  });
+
+  test('GPU placement: product label, gpu toleration, slow-start probes', () => {
+    const { chart, graph: g } = graph();
+    new AggregatedPool(g, 'W', { model: MODEL, gpu: GpuProfile.L40S });
+    const [w] = dgd(synthValid(chart)).spec.components;
+    const spec = w.podTemplate.spec;
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toEqual([{ key: 'nvidia.com/gpu.product', operator: 'In', values: [GpuProfile.L40S.productLabel] }]);
+    expect(spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    const main = mainContainer(w);
+    expect(main.startupProbe).toMatchObject({ httpGet: { path: '/live', port: 'system' }, periodSeconds: 10, failureThreshold: 720 });
+    expect(main.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(main.resources.requests).toMatchObject({ 'cpu': expect.anything(), 'memory': expect.anything(), 'ephemeral-storage': expect.anything() });
+  });
+
+  test('MIG slices: mixed strategy resource name, single strategy product label; v1alpha1 gpuType', () => {
+    const mig = GpuProfile.A100_SXM4_80GB.mig('3g.40gb');
+    const { chart, graph: g } = graph(Backend.VLLM, DynamoApiVersion.V1ALPHA1);
+    new PrefillPool(g, 'Prefill', { model: MODEL, gpuRequest: GpuRequest.mig(mig) });
+    new DecodePool(g, 'Decode', { model: MODEL, gpuRequest: GpuRequest.mig(mig, MigStrategy.SINGLE) });
+    const { Prefill: prefill, Decode: decode } = dgd(synthValid(chart)).spec.services;
+    expect(prefill.resources.limits).toMatchObject({ gpu: '1', gpuType: 'nvidia.com/mig-3g.40gb' });
+    expect(decode.resources.limits.gpu).toBe('1');
+    expect(decode.resources.limits.gpuType).toBeUndefined();
+    expect(decode.extraPodSpec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values)
+      .toEqual([mig.singleStrategyProductLabel]);
+  });
+
+  test('multinode when TP x PP exceeds one node: nodeCount and GPUs per node', () => {
+    const { chart, graph: g } = graph(Backend.VLLM);
+    new PrefillPool(g, 'Prefill', { model: 'meta-llama/Meta-Llama-3.1-405B', gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8, tensorParallel: 8, pipelineParallel: 2 });
+    new DecodePool(g, 'Decode', { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2, nodeCount: 2 });
+    const [prefill, decode] = dgd(synthValid(chart)).spec.components;
+    expect(prefill.multinode).toEqual({ nodeCount: 2 });
+    expect(mainContainer(prefill).resources.limits['nvidia.com/gpu']).toBe(8);
+    // The operator manages probes of multinode engines (and strips them from non-leader pods).
+    expect(mainContainer(prefill).startupProbe).toBeUndefined();
+    expect(decode.multinode).toEqual({ nodeCount: 2 });
+    expect(mainContainer(decode).resources.limits['nvidia.com/gpu']).toBe(1);
+  });
+
+  test('TRT-LLM engine config goes to a ConfigMap whose hash rolls the pods', () => {
+    const { chart, graph: g } = graph(Backend.TRTLLM);
+    new AggregatedPool(g, 'TRTLLMWorker', { model: MODEL, gpu: GpuProfile.H100_SXM, maxBatchSize: 64 });
+    const objects = synthValid(chart);
+    const cm = objects.find(o => o.kind === 'ConfigMap');
+    expect(cm.metadata.name).toBe('g-trtllmworker-engine');
+    expect(cm.data['agg.yaml']).toContain('max_batch_size: 64');
+    const [w] = dgd(objects).spec.components;
+    expect(w.podTemplate.spec.volumes).toContainEqual({ name: 'engine-config', configMap: { name: 'g-trtllmworker-engine' } });
+    expect(mainContainer(w).args).toEqual(expect.arrayContaining(['--extra-engine-args', '/etc/dynamo/trtllm/agg.yaml']));
+    expect(w.podTemplate.metadata.annotations['cdk8s-dynamo.io/engine-config-sha256']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  describe('rejects', () => {
+    const pool = (props: any, backend = Backend.VLLM) => () => new AggregatedPool(graph(backend).graph, 'W', { model: MODEL, ...props });
+
+    test('TP that does not divide the attention heads', () => {
+      // Qwen3-0.6B has 16 attention heads.
+      expect(pool({ tensorParallel: 3, gpu: GpuProfile.H100_SXM }))
+        .toThrow(/\[test\/g\/W\] 'tensorParallel' is 3: Qwen\/Qwen3-0.6B cannot split its heads evenly\. allowed: a divisor of the model's 16 attention heads/);
+    });
+
+    test('TP x PP more than the pool can get', () => {
+      expect(pool({ tensorParallel: 8, gpu: GpuProfile.H100_SXM, nodeCount: 1, model: 'Qwen/Qwen3-32B', pipelineParallel: 2 }))
+        .toThrow(/\[test\/g\/W\] 'tensorParallel' is 8: the engine needs 16 GPUs \(TP 8 x PP 2 x DP 1\)\. allowed: a parallelism needing at most gpusPerNode x nodeCount = 8 x 1 = 8 GPUs/);
+    });
+
+    test('a MIG slice with TP > 1, and MIG on a GPU without MIG', () => {
+      const mig = GpuRequest.mig(GpuProfile.A100_SXM4_80GB.mig('3g.40gb'));
+      expect(pool({ gpuRequest: mig, tensorParallel: 2 })).toThrow(/\[test\/g\/W\] 'tensorParallel' is 2: .*NCCL cannot span slices\. allowed: 1/);
+      expect(() => GpuProfile.L4.mig('1g.6gb')).toThrow(/'mig' is '1g.6gb': L4 24GB cannot be partitioned. allowed: a GPU with MIG/);
+    });
+
+    test('weights that cannot fit the GPUs', () => {
+      expect(pool({ model: 'meta-llama/Meta-Llama-3.1-70B', gpu: GpuProfile.H100_SXM }))
+        .toThrow(/\[test\/g\/W\] 'tensorParallel' is 1: .*GiB per GPU\. allowed: a parallelism that leaves at most 80 GiB of weights per H100/);
+      expect(pool({ model: 'my-org/unknown-model', gpu: GpuProfile.L4 })).not.toThrow();
+      const arch = ModelArchitecture.of('meta-llama/Meta-Llama-3.1-70B');
+      expect(pool({ model: 'my-org/llama-finetune', architecture: arch, gpu: GpuProfile.L4 })).toThrow(/weighs/);
+    });
+
+    test('gpu together with gpuRequest', () => {
+      expect(pool({ gpu: GpuProfile.H100_SXM, gpuRequest: GpuRequest.whole(GpuProfile.H100_SXM) })).toThrow(/'gpuRequest' is .*allowed: either gpu or gpuRequest, not both/);
+    });
+
+    test('probe overrides on a multinode pool', () => {
+      expect(pool({ gpu: GpuProfile.H100_SXM, tensorParallel: 2, nodeCount: 2, livenessFailureThreshold: 3 }))
+        .toThrow(/'livenessFailureThreshold' is 3: the operator sets the probes of multinode engines.*allowed: unset on a multinode pool/);
+    });
+
+    test('a nodeCount that does not divide the engine\'s GPUs', () => {
+      expect(pool({ gpu: GpuProfile.H100_SXM, tensorParallel: 4, nodeCount: 3 })).toThrow(/'nodeCount' is 3: .*allowed: a divisor of the engine's 4 GPUs/);
+    });
+  });
+
+  test('property: random valid parallelism requests TP x PP GPUs per pod (per node when multinode) and validates', () => {
+    const gpus = [GpuProfile.H100_SXM, GpuProfile.H200_SXM, GpuProfile.B200, GpuProfile.L40S];
+    fc.assert(fc.property(
+      fc.constantFrom(Backend.VLLM, Backend.SGLANG, Backend.TRTLLM),
+      fc.constantFrom(1, 2, 4, 8, 16),
+      fc.constantFrom(1, 2, 4),
+      fc.constantFrom(...gpus),
+      fc.constantFrom(DynamoApiVersion.V1BETA1, DynamoApiVersion.V1ALPHA1),
+      fc.integer({ min: 0, max: 4 }),
+      (backend, tp, pp, gpu, apiVersion, replicas) => {
+        // Qwen3-32B: 64 heads and 8 KV heads (every TP here divides them), ~61 GiB in BF16: keep layouts it fits.
+        fc.pre(ModelArchitecture.of('Qwen/Qwen3-32B').weightBytes() / (tp * pp) <= gpu.memoryGiB * 1024 ** 3);
+        const chart = Testing.chart();
+        const g = new DynamoGraph(chart, 'g', { backend, apiVersion });
+        const pool = new AggregatedPool(g, 'W', { model: 'Qwen/Qwen3-32B', gpu, tensorParallel: tp, pipelineParallel: pp, replicas });
+        const total = tp * pp;
+        const nodes = Math.ceil(total / gpu.gpusPerNode);
+        expect(pool.nodeCount).toBe(nodes);
+        expect(pool.gpusPerPod * pool.nodeCount).toBe(total);
+        const spec = dgd(synthValid(chart)).spec;
+        const gpusInPod = apiVersion === DynamoApiVersion.V1BETA1
+          ? mainContainer(spec.components[0]).resources.limits['nvidia.com/gpu']
+          : Number(spec.services.W.resources.limits.gpu);
+        expect(gpusInPod).toBe(total / nodes);
+      },
+    ), { numRuns: 60 });
+  });
+});
