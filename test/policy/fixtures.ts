@@ -56,7 +56,7 @@ export function mainContainer(o: WorkerOpts = {}): any {
     command: ['python3', '-m', o.module ?? 'dynamo.vllm'],
     args: o.args ?? vllmArgs(),
     resources: { requests: { cpu: '4', memory: '32Gi', ...gpu }, limits: { memory: '32Gi', ...gpu } },
-    securityContext: SECURE,
+    securityContext: clone(SECURE),
   };
 }
 
@@ -73,7 +73,7 @@ export function b1Component(name: string, type: string, o: WorkerOpts = {}): any
     replicas: 1,
     podTemplate: {
       spec: {
-        securityContext: POD_SECURITY,
+        securityContext: clone(POD_SECURITY),
         ...(gpus > 0 ? gpuPlacement(o.product) : {}),
         containers: [type === 'frontend'
           ? { ...mainContainer({ gpus: 0 }), command: ['python3', '-m', 'dynamo.frontend'], args: [] }
@@ -115,7 +115,7 @@ export function a1Service(componentType: string, subComponentType: string | unde
       requests: { cpu: resources.requests.cpu, memory: resources.requests.memory, ...gpu },
       limits: { memory: resources.limits.memory, ...gpu },
     },
-    extraPodSpec: { securityContext: POD_SECURITY, ...(gpus > 0 ? gpuPlacement(o.product) : {}), mainContainer: mc },
+    extraPodSpec: { securityContext: clone(POD_SECURITY), ...(gpus > 0 ? gpuPlacement(o.product) : {}), mainContainer: mc },
   };
 }
 
@@ -148,7 +148,7 @@ export function gpuDeployment(o: WorkerOpts & { readonly shm?: string } = {}): a
       template: {
         metadata: { labels: { app: 'engine' } },
         spec: {
-          securityContext: POD_SECURITY,
+          securityContext: clone(POD_SECURITY),
           ...gpuPlacement(o.product),
           containers: [{ ...mainContainer(o), name: 'engine' }],
         },

@@ -26,7 +26,7 @@ export class GpuRules {
         return Object.keys(res.requests ?? {}).filter(RenderedPods.isGpuResource).sort()
           .filter(key => Quantities.parse(res.requests[key]) !== Quantities.parse(res.limits?.[key]))
           .map(key => ctx.atContainer(pod, container, `resources.requests.${key}`, res.requests[key],
-            `the limit (${PropError.show(res.limits?.[key])})`, `the request differs from the limit ${PropError.show(res.limits?.[key])}`));
+            `the limit (${PropError.show(res.limits?.[key])})`, 'the scheduler rejects GPU requests that differ from limits'));
       }),
     },
     {

@@ -25,7 +25,7 @@ export class GraphRules {
       id: 'DYN-DGD-001',
       severity: PolicySeverity.ERROR,
       reason: 'Prefill workers must run in the prefill role and decode workers in the decode role, or requests never hand off (and the Planner cannot find them).',
-      fix: 'Pass --disaggregation-mode prefill|decode matching the component type; aggregated workers pass none.',
+      fix: 'Pass --disaggregation-mode prefill or decode matching the component type; aggregated workers pass none.',
       check: ctx => ctx.pods.filter(p => p.dynamo).flatMap(pod => {
         const facts = ctx.serving(pod);
         if (facts.engine === undefined) return [];
