@@ -1,4 +1,7 @@
 import { App } from 'cdk8s';
+import * as platformClusterWide from './platform/cluster-wide';
+import * as platformNamespaceRestricted from './platform/namespace-restricted';
+import * as platformNatsEtcd from './platform/nats-etcd';
 import * as sglangAgg from './sglang/agg';
 import * as sglangAggRouter from './sglang/agg-router';
 import * as sglangDisagg from './sglang/disagg';
@@ -38,4 +41,7 @@ export const EXAMPLES: Example[] = [
   { name: 'trtllm-disagg', synthesize: trtllmDisagg.synthesize },
   { name: 'trtllm-disagg-router', synthesize: trtllmDisaggRouter.synthesize },
   { name: 'trtllm-disagg-multinode', synthesize: trtllmDisaggMultinode.synthesize },
+  { name: 'platform-cluster-wide', synthesize: platformClusterWide.synthesize },
+  { name: 'platform-nats-etcd', synthesize: platformNatsEtcd.synthesize },
+  { name: 'platform-namespace-restricted', synthesize: platformNamespaceRestricted.synthesize },
 ];
