@@ -79,8 +79,12 @@ describe('Nats', () => {
 
   test('custom image, storage, class, resources, name and namespace', () => {
     const custom = synth({
-      name: 'events', namespace: 'infra', image: 'registry.example.com/nats:2.11.1-alpine', storageSize: Size.gibibytes(50),
-      storageClassName: 'fast-ssd', resources: { cpu: { request: Cpu.millis(500) }, memory: { limit: Size.gibibytes(2) } },
+      name: 'events',
+      namespace: 'infra',
+      image: 'registry.example.com/nats:2.11.1-alpine',
+      storageSize: Size.gibibytes(50),
+      storageClassName: 'fast-ssd',
+      resources: { cpu: { request: Cpu.millis(500) }, memory: { limit: Size.gibibytes(2) } },
     });
     expectValid(custom.objects);
     expect(custom.nats.address).toBe('nats://events.infra.svc.cluster.local:4222');

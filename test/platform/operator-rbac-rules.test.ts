@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
-import { Grant, RbacRules } from '../../src/platform/operator-rbac-rules';
 import { permissions } from './operator-rbac-support';
+import { Grant, RbacRules } from '../../src/platform/operator-rbac-rules';
 
-const asRules = (grants: Grant[]) => grants.map((g) => ({ apiGroups: [g.group], resources: g.resources, verbs: g.verbs, resourceNames: g.resourceNames }));
+const asRules = (grants: Grant[]) =>
+  grants.map((g) => ({ apiGroups: [g.group], resources: g.resources, verbs: g.verbs, resourceNames: g.resourceNames }));
 
 describe('RbacRules.toPolicyRules', () => {
   const grant = fc.record({
