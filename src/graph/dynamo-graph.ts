@@ -78,7 +78,8 @@ export interface DynamoGraphProps {
    */
   readonly annotations?: { [key: string]: string };
   /**
-   * Priority class of the graph's pods. The operator honours it on the Grove path only.
+   * Priority class of every pod of the graph. It is written into each pod template, not the DGD's own
+   * `priorityClassName`, which the operator accepts only with Grove.
    * @default - none
    */
   readonly priorityClassName?: string;

@@ -5,7 +5,8 @@ import { PropError } from '../common/errors';
 
 /**
  * Health-check timing of a component. Defaults are the operator's own (operator 1.4), written out explicitly so
- * the YAML in Git says what the cluster does.
+ * the YAML in Git says what the cluster does. Multinode pools leave their probes to the operator (it removes them
+ * from non-leader pods), so these cannot be set there.
  */
 export interface HealthCheckOptions {
   /**
