@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { ContainerResources, ImagePullPolicy, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { CrdSource } from './crds';
@@ -17,6 +17,12 @@ import { PropError } from '../common/errors';
 
 /** The operator release these manifests are written for. */
 const DEFAULT_VERSION = '1.4.0';
+
+/** Kinds the platform renders that have no namespace. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+]);
 
 /**
  * How Dynamo components find each other.
@@ -259,6 +265,7 @@ export class DynamoPlatform extends Construct {
     new OperatorWebhooks(this, 'Webhooks', settings);
     new OperatorDeployment(this, 'Operator', settings);
     SyncWave._annotatePlatform(this);
+    this.dropChartNamespaceFromClusterScoped();
 
     this.node.addValidation({ validate: () => this.crossChecks() });
   }
@@ -316,6 +323,13 @@ export class DynamoPlatform extends Construct {
     if (props.prometheusEndpoint !== undefined) {
       PropError.check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.prometheusEndpoint), this, 'prometheusEndpoint', props.prometheusEndpoint,
         'an http(s) URL, e.g. \'http://prometheus-operated.monitoring.svc:9090\'');
+    }
+  }
+
+  /** A chart-level namespace would otherwise land on cluster-scoped objects too, which some tools reject. */
+  private dropChartNamespaceFromClusterScoped(): void {
+    for (const obj of this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      if (CLUSTER_SCOPED.has(obj.kind) && obj.metadata.namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
   }
 

@@ -659,6 +659,17 @@ describe('images, certificates and other options', () => {
     expect(operatorPod(objects).containers[0].resources).toEqual({ requests: { cpu: '512m', memory: '2048Mi' }, limits: { cpu: '2', memory: '4096Mi' } });
   });
 
+  test('a chart namespace does not leak onto cluster-scoped objects', () => {
+    const chart = new Chart(Testing.app(), 'platform', { namespace: 'elsewhere' });
+    new DynamoPlatform(chart, 'Platform', { crds: CrdSource.fromFile(path.join(FIXTURES, 'widgets-crds.yaml')) });
+    const objects = chart.toJson();
+    expectValid(objects);
+    const clusterScoped = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
+    expect(objects.filter((o: any) => clusterScoped.includes(o.kind)).map((o: any) => o.metadata.namespace ?? '-'))
+      .toEqual(objects.filter((o: any) => clusterScoped.includes(o.kind)).map(() => '-'));
+    expect(objects.filter((o: any) => !clusterScoped.includes(o.kind)).every((o: any) => o.metadata.namespace === 'dynamo-system')).toBe(true);
+  });
+
   test('without the Namespace object', () => {
     const objects = synth({ createNamespace: false });
     expect(objects.some((o) => o.kind === 'Namespace')).toBe(false);
