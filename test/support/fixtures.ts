@@ -36,11 +36,14 @@ export function kubernetesObjects(): any[] {
   ];
 }
 
-/** Third-party custom resources (Prometheus Operator, KEDA). */
+/** Third-party custom resources (Prometheus Operator, Flux, cert-manager, KEDA). */
 export function thirdPartyObjects(): any[] {
   return [
     { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'dynamo-worker', namespace: 'demo' }, spec: { selector: { matchLabels: { 'nvidia.com/metrics-enabled': 'true' } }, podMetricsEndpoints: [{ port: 'system', path: '/metrics', interval: '15s' }] } },
     { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'operator', namespace: 'demo' }, spec: { selector: { matchLabels: LABELS }, endpoints: [{ port: 'metrics', scheme: 'https' }] } },
+    { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'graphs', namespace: 'flux-system' }, spec: { interval: '10m', timeout: '15m', path: './graphs', prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'fleet' }, dependsOn: [{ name: 'platform' }] } },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'selfsigned', namespace: 'demo' }, spec: { selfSigned: {} } },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'webhook', namespace: 'demo' }, spec: { secretName: 'webhook-cert', duration: '8760h', dnsNames: ['webhook.demo.svc'], issuerRef: { name: 'selfsigned', kind: 'Issuer', group: 'cert-manager.io' }, privateKey: { algorithm: 'RSA', size: 4096 } } },
     { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'decode', namespace: 'demo' }, spec: { scaleTargetRef: { apiVersion: 'nvidia.com/v1alpha1', kind: 'DynamoGraphDeploymentScalingAdapter', name: 'llm-decode' }, minReplicaCount: 1, maxReplicaCount: 4, triggers: [{ type: 'prometheus', metadata: { serverAddress: 'http://prometheus:9090', query: 'sum(x)', threshold: '10' } }] } },
   ];
 }

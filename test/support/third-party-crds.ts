@@ -93,7 +93,17 @@ function crd(group: string, version: string, kind: string, spec: any, specRequir
   };
 }
 
-/** PodMonitor, ServiceMonitor (monitoring.coreos.com/v1) and ScaledObject (keda.sh/v1alpha1). */
+/** A Go duration such as `10m` or `1h30m`. */
+const goDuration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' };
+const localRef = obj({ name: str }, ['name']);
+const crossNamespaceRef = obj({ name: str, namespace: str }, ['name']);
+const certManagerIssuerRef = obj({ name: str, kind: str, group: str }, ['name']);
+
+/**
+ * PodMonitor, ServiceMonitor (monitoring.coreos.com/v1), ScaledObject
+ * (keda.sh/v1alpha1), Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) and
+ * cert-manager Issuer/Certificate (cert-manager.io/v1).
+ */
 export const THIRD_PARTY_CRDS: CrdDocument[] = [
   crd('monitoring.coreos.com', 'v1', 'PodMonitor', obj({
     ...monitorCommon,
@@ -131,4 +141,45 @@ export const THIRD_PARTY_CRDS: CrdDocument[] = [
       minItems: 1,
     },
   }, ['scaleTargetRef', 'triggers']), true),
+  crd('kustomize.toolkit.fluxcd.io', 'v1', 'Kustomization', obj({
+    interval: goDuration,
+    retryInterval: goDuration,
+    timeout: goDuration,
+    path: str,
+    prune: bool,
+    wait: bool,
+    force: bool,
+    suspend: bool,
+    targetNamespace: { type: 'string', minLength: 1, maxLength: 63 },
+    serviceAccountName: str,
+    namePrefix: str,
+    nameSuffix: str,
+    components: arr(str),
+    sourceRef: obj({ apiVersion: str, kind: { type: 'string', enum: ['OCIRepository', 'GitRepository', 'Bucket', 'ExternalArtifact'] }, name: str, namespace: str }, ['kind', 'name']),
+    dependsOn: arr(crossNamespaceRef),
+    healthChecks: arr(obj({ apiVersion: str, kind: str, name: str, namespace: str }, ['kind', 'name'])),
+    commonMetadata: obj({ labels: strMap, annotations: strMap }),
+    postBuild: obj({ substitute: strMap, substituteFrom: arr(obj({ kind: { type: 'string', enum: ['Secret', 'ConfigMap'] }, name: str, optional: bool }, ['kind', 'name'])) }),
+    patches: arr(obj({ patch: str, target: obj({ group: str, version: str, kind: str, name: str, namespace: str, labelSelector: str, annotationSelector: str }) }, ['patch'])),
+    deletionPolicy: { type: 'string', enum: ['MirrorPrune', 'Delete', 'WaitForTermination', 'Orphan'] },
+    decryption: obj({ provider: { type: 'string', enum: ['sops'] }, secretRef: localRef }, ['provider']),
+    kubeConfig: obj({ secretRef: obj({ name: str, key: str }, ['name']) }),
+  }, ['interval', 'prune', 'sourceRef']), true),
+  crd('cert-manager.io', 'v1', 'Issuer', obj({
+    selfSigned: obj({ crlDistributionPoints: arr(str) }),
+    ca: obj({ secretName: str, crlDistributionPoints: arr(str), ocspServers: arr(str) }, ['secretName']),
+  }), true),
+  crd('cert-manager.io', 'v1', 'Certificate', obj({
+    secretName: str,
+    issuerRef: certManagerIssuerRef,
+    commonName: { type: 'string', maxLength: 64 },
+    dnsNames: arr(str),
+    ipAddresses: arr(str),
+    duration: goDuration,
+    renewBefore: goDuration,
+    isCA: bool,
+    usages: arr(str),
+    privateKey: obj({ algorithm: { type: 'string', enum: ['RSA', 'ECDSA', 'Ed25519'] }, size: int, encoding: { type: 'string', enum: ['PKCS1', 'PKCS8'] }, rotationPolicy: { type: 'string', enum: ['Never', 'Always'] } }),
+    secretTemplate: obj({ labels: strMap, annotations: strMap }),
+  }, ['secretName', 'issuerRef']), true),
 ];

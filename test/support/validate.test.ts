@@ -164,12 +164,29 @@ describe('object checks', () => {
 });
 
 describe('third-party shapes are strict', () => {
-  const [podMonitor, , scaledObject] = thirdPartyObjects();
+  const [podMonitor, , kustomization, , certificate, scaledObject] = thirdPartyObjects();
 
   it('PodMonitor: unknown endpoint field and bad duration', () => {
     expect(errorsAfter(podMonitor, p => Object.assign(p.spec.podMetricsEndpoints[0], { intervall: '5s', interval: '5 seconds' }))).toEqual([
       expect.stringContaining('.spec.podMetricsEndpoints[0].intervall: unknown field'),
       expect.stringContaining('.spec.podMetricsEndpoints[0].interval: must match pattern'),
+    ]);
+  });
+
+  it('Flux Kustomization: Go durations and source kinds', () => {
+    expect(errorsAfter(kustomization, k => Object.assign(k.spec, { interval: '10 minutes', sourceRef: { kind: 'HelmRepository', name: 'x' } }))).toEqual([
+      expect.stringContaining('.spec.interval: must match pattern'),
+      expect.stringContaining('.spec.sourceRef.kind: must be one of'),
+    ]);
+  });
+
+  it('cert-manager Certificate: issuerRef required, unknown fields', () => {
+    expect(errorsAfter(certificate, c => {
+      delete c.spec.issuerRef;
+      c.spec.keySize = 2048;
+    })).toEqual([
+      expect.stringContaining(".spec: missing required field 'issuerRef'"),
+      expect.stringContaining('.spec.keySize: unknown field'),
     ]);
   });
 
