@@ -1,7 +1,11 @@
 import { App } from 'cdk8s';
-import * as platformClusterWide from './platform/cluster-wide';
-import * as platformNamespaceRestricted from './platform/namespace-restricted';
-import * as platformNatsEtcd from './platform/nats-etcd';
+import * as autoscalingHpa from './autoscaling/hpa';
+import * as autoscalingKeda from './autoscaling/keda';
+import * as dgdr from './dgdr/dgdr';
+import * as gitopsArgoCd from './gitops/argocd';
+import * as gitopsFlux from './gitops/flux';
+import * as lora from './lora/lora';
+import * as plannerDisagg from './planner/disagg-planner';
 import * as sglangAgg from './sglang/agg';
 import * as sglangAggRouter from './sglang/agg-router';
 import * as sglangDisagg from './sglang/disagg';
@@ -41,7 +45,11 @@ export const EXAMPLES: Example[] = [
   { name: 'trtllm-disagg', synthesize: trtllmDisagg.synthesize },
   { name: 'trtllm-disagg-router', synthesize: trtllmDisaggRouter.synthesize },
   { name: 'trtllm-disagg-multinode', synthesize: trtllmDisaggMultinode.synthesize },
-  { name: 'platform-cluster-wide', synthesize: platformClusterWide.synthesize },
-  { name: 'platform-nats-etcd', synthesize: platformNatsEtcd.synthesize },
-  { name: 'platform-namespace-restricted', synthesize: platformNamespaceRestricted.synthesize },
+  { name: 'vllm-disagg-planner', synthesize: plannerDisagg.synthesize },
+  { name: 'sglang-disagg-keda', synthesize: autoscalingKeda.synthesize },
+  { name: 'vllm-agg-hpa', synthesize: autoscalingHpa.synthesize },
+  { name: 'vllm-lora', synthesize: lora.synthesize },
+  { name: 'dgdr-llama', synthesize: dgdr.synthesize },
+  { name: 'gitops-argocd', synthesize: gitopsArgoCd.synthesize },
+  { name: 'gitops-flux', synthesize: gitopsFlux.synthesize },
 ];

@@ -18,6 +18,15 @@ export interface HpaPoolAutoscalerProps extends PoolAutoscalerProps {}
  * `ScalingMetric.cpuUtilization()` needs only metrics-server. Without an adapter, prefer `KedaPoolAutoscaler`.
  */
 export class HpaPoolAutoscaler extends PoolAutoscaler {
+  /** A Kubernetes quantity for a positive number: whole, or in milli/micro/nano units. */
+  private static quantity(value: number): string {
+    for (const [suffix, factor] of [['', 1], ['m', 1e3], ['u', 1e6]] as const) {
+      const scaled = value * factor;
+      if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * factor) return `${Math.round(scaled)}${suffix}`;
+    }
+    return `${Math.max(1, Math.round(value * 1e9))}n`;
+  }
+
   /** The HorizontalPodAutoscaler. */
   public readonly apiObject: k8s.KubeHorizontalPodAutoscalerV2;
 
@@ -64,12 +73,4 @@ export class HpaPoolAutoscaler extends PoolAutoscaler {
     };
   }
 
-  /** A Kubernetes quantity for a positive number: whole, or in milli/micro/nano units. */
-  private static quantity(value: number): string {
-    for (const [suffix, factor] of [['', 1], ['m', 1e3], ['u', 1e6]] as const) {
-      const scaled = value * factor;
-      if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * factor) return `${Math.round(scaled)}${suffix}`;
-    }
-    return `${Math.max(1, Math.round(value * 1e9))}n`;
-  }
 }

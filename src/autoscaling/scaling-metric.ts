@@ -162,23 +162,32 @@ export class ScalingMetric {
       PropError.check(props.query === undefined || props.query.trim().length > 0, scope, `${prop}.query`, props.query, 'a non-empty PromQL expression');
       const query = props.query?.trim();
       return {
-        source: 'custom', name: props.name, perReplica: props.perReplica ?? true, target: props.target,
+        source: 'custom',
+        name: props.name,
+        perReplica: props.perReplica ?? true,
+        target: props.target,
         expr: query === undefined ? undefined : () => query,
       };
     });
   }
 
-  private static engine(label: string, key: string, nameSuffix: string, target: number, perReplica: boolean, expr: (series: string) => string): ScalingMetric {
+  private static engine(
+    label: string, key: string, nameSuffix: string, target: number, perReplica: boolean, expr: (series: string) => string,
+  ): ScalingMetric {
     return new ScalingMetric(label, target, (scope, prop, backend) => {
       ScalingMetric.checkPositive(scope, prop, target);
       PropError.check(backend !== undefined, scope, 'backend', backend, Object.values(Backend).join(', '),
         `${label} reads engine metrics, whose names depend on the backend`);
       const series = ENGINE_SERIES[key][backend!];
       const supported = Object.entries(ENGINE_SERIES[key]).filter(([, s]) => s !== undefined).map(([b]) => b).join(', ');
-      PropError.check(series !== undefined, scope, prop, label, `a metric the ${backend} engine exports (${label} works with ${supported}); ` +
-        'e.g. ScalingMetric.kvCacheUsage(), ttft(), itl() or activeRequests()', `${backend} exports no gauge for it`);
+      const allowed = `a metric the ${backend} engine exports (${label} works with ${supported}); e.g. ScalingMetric.kvCacheUsage(), ttft(), itl() or activeRequests()`;
+      PropError.check(series !== undefined, scope, prop, label, allowed, `${backend} exports no gauge for it`);
       return {
-        source: 'engine', name: `dynamo_autoscaling_${backend}_${nameSuffix}`, series, perReplica, target,
+        source: 'engine',
+        name: `dynamo_autoscaling_${backend}_${nameSuffix}`,
+        series,
+        perReplica,
+        target,
         expr: m => expr(series!).split('<M>').join(m),
       };
     });
@@ -188,7 +197,11 @@ export class ScalingMetric {
     return new ScalingMetric(label, perReplica, (scope, prop) => {
       ScalingMetric.checkPositive(scope, prop, perReplica);
       return {
-        source: 'frontend', name: `dynamo_autoscaling_${nameSuffix}`, series, perReplica: true, target: perReplica,
+        source: 'frontend',
+        name: `dynamo_autoscaling_${nameSuffix}`,
+        series,
+        perReplica: true,
+        target: perReplica,
         expr: m => expr(series).split('<M>').join(m),
       };
     });
@@ -203,8 +216,11 @@ export class ScalingMetric {
       const series = `${histogram}_bucket`;
       // NaN (no requests in the window) fails `>= 0` and falls through to 0: an idle graph scales down.
       return {
-        source: 'frontend', name: `dynamo_autoscaling_${label}_p${String(percentile).replace('.', '_')}_seconds`, series,
-        perReplica: false, target: ms / 1000,
+        source: 'frontend',
+        name: `dynamo_autoscaling_${label}_p${String(percentile).replace('.', '_')}_seconds`,
+        series,
+        perReplica: false,
+        target: ms / 1000,
         expr: m => `(histogram_quantile(${quantile}, sum by (le) (rate(${series}{${m}}[${WINDOW}]))) >= 0) or vector(0)`,
       };
     });

@@ -231,6 +231,13 @@ export interface DynamoGraphDeploymentRequestProps {
  * you would rather measure on your own GPUs.
  */
 export class DynamoGraphDeploymentRequest extends Construct {
+  /** Drops undefined fields and returns undefined for an empty object, so unset sections are left out. */
+  private static compact(o: { [key: string]: unknown }): { [key: string]: unknown } | undefined {
+    const out: { [key: string]: unknown } = {};
+    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+
   /** The underlying API object. */
   public readonly apiObject: ApiObject;
   /** Profiling job image. */
@@ -285,8 +292,12 @@ export class DynamoGraphDeploymentRequest extends Construct {
         isl: workload.inputTokens, osl: workload.outputTokens, concurrency: workload.concurrency, requestRate: workload.requestRate,
       }),
       hardware: DynamoGraphDeploymentRequest.compact({
-        gpuSku: hw.gpu?.dynamoGpuSku, totalGpus: hw.totalGpus, numGpusPerNode: hw.gpusPerNode, vramMb: hw.vramMb,
-        interconnect: hw.interconnect, rdma: hw.rdma,
+        gpuSku: hw.gpu?.dynamoGpuSku,
+        totalGpus: hw.totalGpus,
+        numGpusPerNode: hw.gpusPerNode,
+        vramMb: hw.vramMb,
+        interconnect: hw.interconnect,
+        rdma: hw.rdma,
       }),
       modelCache: p.modelCache ? {
         pvcName: p.modelCache.pvcName, pvcModelPath: p.modelCache.modelPath, pvcMountPath: p.modelCache.mountPath ?? '/opt/model-cache',
@@ -336,10 +347,4 @@ export class DynamoGraphDeploymentRequest extends Construct {
     PropError.check(cache.mountPath === undefined || /^\/\S*$/.test(cache.mountPath), this, 'modelCache.mountPath', cache.mountPath, 'an absolute path');
   }
 
-  /** Drops undefined fields and returns undefined for an empty object, so unset sections are left out. */
-  private static compact(o: { [key: string]: unknown }): { [key: string]: unknown } | undefined {
-    const out: { [key: string]: unknown } = {};
-    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-    return Object.keys(out).length > 0 ? out : undefined;
-  }
 }

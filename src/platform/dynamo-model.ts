@@ -137,6 +137,25 @@ export class DynamoModel extends Construct {
   /** The LoRA rank assumed when `maxRank` is not given. */
   public static readonly DEFAULT_MAX_RANK = 64;
 
+  /** `org/Name_LoRA` → `org-name-lora`: the model name lower-cased into a DNS label. */
+  private static defaultName(modelName: string): string {
+    const label = modelName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
+    return label.length > 0 ? label : 'model';
+  }
+
+  /** The one model the graph's pools serve. */
+  private static graphModel(scope: Construct, graph: DynamoGraph | undefined): string {
+    const models = graph ? [...new Set(DynamoModel.pools(graph).map(p => p.model))] : [];
+    PropError.check(models.length === 1, scope, 'baseModelName', undefined,
+      graph ? `one of ${models.join(', ') || '(no pools yet)'}` : 'the served name of the base model',
+      graph ? 'the graph\'s pools do not serve exactly one model' : 'without a graph the base model must be named');
+    return models[0];
+  }
+
+  private static pools(graph: DynamoGraph): WorkerPool[] {
+    return graph.components.filter((c): c is WorkerPool => c instanceof WorkerPool);
+  }
+
   /** The underlying API object. */
   public readonly apiObject: ApiObject;
   /** Name clients use for the adapter. */
@@ -215,22 +234,4 @@ export class DynamoModel extends Construct {
     });
   }
 
-  private static pools(graph: DynamoGraph): WorkerPool[] {
-    return graph.components.filter((c): c is WorkerPool => c instanceof WorkerPool);
-  }
-
-  /** The one model the graph's pools serve. */
-  private static graphModel(scope: Construct, graph: DynamoGraph | undefined): string {
-    const models = graph ? [...new Set(DynamoModel.pools(graph).map(p => p.model))] : [];
-    PropError.check(models.length === 1, scope, 'baseModelName', undefined,
-      graph ? `one of ${models.join(', ') || '(no pools yet)'}` : 'the served name of the base model',
-      graph ? 'the graph\'s pools do not serve exactly one model' : 'without a graph the base model must be named');
-    return models[0];
-  }
-
-  /** `org/Name_LoRA` → `org-name-lora`: the model name lower-cased into a DNS label. */
-  private static defaultName(modelName: string): string {
-    const label = modelName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
-    return label.length > 0 ? label : 'model';
-  }
 }

@@ -91,6 +91,13 @@ export interface FluxKustomizationProps {
  * server-side dry run would reject the graphs on a fresh cluster.
  */
 export class FluxKustomization extends Construct {
+  /** Flux durations are Go durations: `10m`, `90s`. */
+  private static goDuration(scope: Construct, prop: string, d: Duration): string {
+    const seconds = d.toSeconds({ integral: false });
+    PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prop, d.toHumanString(), 'a whole number of seconds, at least 1');
+    return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+  }
+
   /** The Kustomization object. */
   public readonly apiObject: ApiObject;
   /** `metadata.name`. */
@@ -130,10 +137,4 @@ export class FluxKustomization extends Construct {
     });
   }
 
-  /** Flux durations are Go durations: `10m`, `90s`. */
-  private static goDuration(scope: Construct, prop: string, d: Duration): string {
-    const seconds = d.toSeconds({ integral: false });
-    PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prop, d.toHumanString(), 'a whole number of seconds, at least 1');
-    return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
-  }
 }

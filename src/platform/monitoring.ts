@@ -131,6 +131,27 @@ export class DynamoMonitoring extends Construct {
   /** The kube-prometheus-stack Prometheus service, the usual in-cluster query endpoint. */
   public static readonly DEFAULT_PROMETHEUS_URL = 'http://prometheus-kube-prometheus-prometheus.monitoring.svc.cluster.local:9090';
 
+  private static interval(scope: Construct, prop: string, d: Duration): string {
+    const seconds = d.toSeconds({ integral: false });
+    PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prop, d.toHumanString(), 'a whole number of seconds, at least 1');
+    return `${seconds}s`;
+  }
+
+  /** Copies the pod's graph and component labels onto every series it exports. */
+  private static relabelings(withDynamoNamespace: boolean): unknown[] {
+    const copy = (podLabel: string, target: string) => ({
+      sourceLabels: [`__meta_kubernetes_pod_label_${podLabel.replace(/[^A-Za-z0-9]/g, '_')}`],
+      targetLabel: target,
+      action: 'replace',
+    });
+    return [
+      copy('nvidia.com/dynamo-graph-deployment-name', DynamoMonitoring.GRAPH_LABEL),
+      copy('nvidia.com/dynamo-component', DynamoMonitoring.COMPONENT_LABEL),
+      copy('nvidia.com/dynamo-component-type', 'dynamo_component_type'),
+      ...(withDynamoNamespace ? [copy('nvidia.com/dynamo-namespace', 'dynamo_namespace')] : []),
+    ];
+  }
+
   /** The PodMonitors and ServiceMonitor (and RBAC) rendered. */
   public readonly apiObjects: ApiObject[] = [];
 
@@ -217,24 +238,4 @@ export class DynamoMonitoring extends Construct {
     this.apiObjects.push(role, binding);
   }
 
-  /** Copies the pod's graph and component labels onto every series it exports. */
-  private static relabelings(withDynamoNamespace: boolean): unknown[] {
-    const copy = (podLabel: string, target: string) => ({
-      sourceLabels: [`__meta_kubernetes_pod_label_${podLabel.replace(/[^A-Za-z0-9]/g, '_')}`],
-      targetLabel: target,
-      action: 'replace',
-    });
-    return [
-      copy('nvidia.com/dynamo-graph-deployment-name', DynamoMonitoring.GRAPH_LABEL),
-      copy('nvidia.com/dynamo-component', DynamoMonitoring.COMPONENT_LABEL),
-      copy('nvidia.com/dynamo-component-type', 'dynamo_component_type'),
-      ...(withDynamoNamespace ? [copy('nvidia.com/dynamo-namespace', 'dynamo_namespace')] : []),
-    ];
-  }
-
-  private static interval(scope: Construct, prop: string, d: Duration): string {
-    const seconds = d.toSeconds({ integral: false });
-    PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prop, d.toHumanString(), 'a whole number of seconds, at least 1');
-    return `${seconds}s`;
-  }
 }

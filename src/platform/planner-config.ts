@@ -164,6 +164,9 @@ const URL_PATTERN = /^https?:\/\/[^\s/]+(\/\S*)?$/;
  * @internal
  */
 export class PlannerConfig {
+  /** The Planner's own default `max_gpu_budget`. */
+  public static readonly DEFAULT_MAX_GPU_BUDGET = 8;
+
   /** Throws a `PropError` for the first invalid setting; `prefix` qualifies prop names (e.g. `planner.`). */
   public static validate(scope: IConstruct, s: PlannerSettings, prefix = ''): void {
     for (const [prop, value] of [['ttftMs', s.ttftMs], ['itlMs', s.itlMs]] as const) {
@@ -211,9 +214,6 @@ export class PlannerConfig {
     if (s.advisory !== undefined) config.advisory = s.advisory;
     return config;
   }
-
-  /** The Planner's own default `max_gpu_budget`. */
-  public static readonly DEFAULT_MAX_GPU_BUDGET = 8;
 
   private constructor() {}
 }

@@ -64,6 +64,11 @@ export class Planner extends DynamoComponent {
   /** The planner image of the current Dynamo release. */
   public static readonly DEFAULT_IMAGE = `${DynamoRuntime.REGISTRY}/dynamo-planner:${DynamoRuntime.DEFAULT_VERSION}`;
 
+  /** GPUs of one replica of a pool: per pod times nodes (the operator's own count). */
+  private static gpusPerReplica(pool: WorkerPool): number {
+    return pool.gpusPerPod * pool.nodeCount;
+  }
+
   /** Where the Planner's permissions come from. */
   public readonly rbac: PlannerRbac;
   private readonly settings: PlannerProps;
@@ -143,7 +148,7 @@ export class Planner extends DynamoComponent {
     for (const type of MANAGED[mode]) {
       const ofType = pools.filter(p => p.type === type);
       if (ofType.length === 0) {
-        errors.push(PropError.invalid(this, 'mode', mode, `a mode whose pools exist in the graph`, `the graph has no ${type} pool`).message);
+        errors.push(PropError.invalid(this, 'mode', mode, 'a mode whose pools exist in the graph', `the graph has no ${type} pool`).message);
       } else if (ofType.length > 1) {
         errors.push(PropError.invalid(this, 'mode', mode, `a graph with one ${type} pool`,
           `the Planner scales one pool per role and cannot choose between ${ofType.map(p => p.componentName).join(', ')}`).message);
@@ -164,8 +169,4 @@ export class Planner extends DynamoComponent {
     return errors;
   }
 
-  /** GPUs of one replica of a pool: per pod times nodes (the operator's own count). */
-  private static gpusPerReplica(pool: WorkerPool): number {
-    return pool.gpusPerPod * pool.nodeCount;
-  }
 }

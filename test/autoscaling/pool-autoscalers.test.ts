@@ -43,7 +43,8 @@ describe('KedaPoolAutoscaler', () => {
     const { chart, graph } = disaggGraph();
     new KedaPoolAutoscaler(chart, 'FrontendScaler', {
       target: ScalingTarget.adapter({ graphName: graph.name, componentName: 'Frontend', namespace: 'llm' }),
-      minReplicas: 2, maxReplicas: 6,
+      minReplicas: 2,
+      maxReplicas: 6,
       metrics: [ScalingMetric.cpuUtilization(70), ScalingMetric.requestRate(20)],
       authenticationRef: 'prometheus-auth',
       prometheusUrl: 'https://prom.example.com',

@@ -8,7 +8,9 @@ describe('DynamoGraphDeploymentRequest', () => {
     new DynamoGraphDeploymentRequest(chart, 'Req', { model: 'Qwen/Qwen3-0.6B', name: 'qwen', namespace: 'llm' });
     const objects = Testing.synth(chart);
     expect(objects).toEqual([{
-      apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeploymentRequest', metadata: { name: 'qwen', namespace: 'llm' },
+      apiVersion: 'nvidia.com/v1beta1',
+      kind: 'DynamoGraphDeploymentRequest',
+      metadata: { name: 'qwen', namespace: 'llm' },
       spec: { model: 'Qwen/Qwen3-0.6B', backend: 'auto', image: 'nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.0', searchStrategy: 'rapid', autoApply: true },
     }]);
     expectValid(objects);
@@ -17,13 +19,19 @@ describe('DynamoGraphDeploymentRequest', () => {
   test('everything typed maps to the v1beta1 fields', () => {
     const chart = Testing.chart();
     new DynamoGraphDeploymentRequest(chart, 'Req', {
-      model: 'meta-llama/Llama-3.1-70B-Instruct', backend: Backend.SGLANG, name: 'llama', namespace: 'llm',
-      image: 'registry.local/dynamo-planner:nightly', runtimeVersionOverride: '1.4.0',
+      model: 'meta-llama/Llama-3.1-70B-Instruct',
+      backend: Backend.SGLANG,
+      name: 'llama',
+      namespace: 'llm',
+      image: 'registry.local/dynamo-planner:nightly',
+      runtimeVersionOverride: '1.4.0',
       sla: { ttftMs: 400, itlMs: 25, optimizationType: SlaOptimizationType.THROUGHPUT },
       workload: { inputTokens: 2048, outputTokens: 512, requestRate: 12.5 },
       hardware: { gpu: GpuProfile.H100_SXM, totalGpus: 16, gpusPerNode: 8, vramMb: 81559, interconnect: GpuInterconnect.NVLINK, rdma: true },
       modelCache: { pvcName: 'model-cache', modelPath: 'models/llama-70b' },
-      searchStrategy: ProfilingSearchStrategy.THOROUGH, autoApply: false, mocker: true,
+      searchStrategy: ProfilingSearchStrategy.THOROUGH,
+      autoApply: false,
+      mocker: true,
       planner: { optimizationTarget: PlannerOptimizationTarget.SLA, ttftMs: 400, itlMs: 25, maxGpuBudget: 16 },
       profilingJobOverrides: { backoffLimit: 1, template: { spec: { containers: [{ name: 'profiler' }], tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } } },
     });

@@ -20,7 +20,8 @@ describe('DynamoModel', () => {
     const objects = Testing.synth(chart);
     const models = objects.filter((o: any) => o.kind === 'DynamoModel');
     expect(models[0]).toEqual({
-      apiVersion: 'nvidia.com/v1alpha1', kind: 'DynamoModel',
+      apiVersion: 'nvidia.com/v1alpha1',
+      kind: 'DynamoModel',
       metadata: { name: 'acme-sql-lora', namespace: 'llm' },
       spec: { modelName: 'acme/sql-lora', baseModelName: 'Qwen/Qwen3-0.6B', modelType: 'lora', source: { uri: 's3://adapters/qwen/sql-lora' } },
     });

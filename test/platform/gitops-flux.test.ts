@@ -6,12 +6,18 @@ describe('FluxKustomization', () => {
     const chart = Testing.chart();
     const platform = new FluxKustomization(chart, 'Platform', { name: 'dynamo-platform', path: './dist/platform' });
     new FluxKustomization(chart, 'Graphs', {
-      name: 'dynamo-graphs', path: './dist/graphs', dependsOn: [platform], interval: Duration.minutes(5), timeout: Duration.seconds(90),
+      name: 'dynamo-graphs',
+      path: './dist/graphs',
+      dependsOn: [platform],
+      interval: Duration.minutes(5),
+      timeout: Duration.seconds(90),
       sourceRef: { name: 'apps', kind: FluxSourceKind.OCI_REPOSITORY },
     });
     const objects = Testing.synth(chart);
     expect(objects[0]).toEqual({
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'dynamo-platform', namespace: 'flux-system' },
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'dynamo-platform', namespace: 'flux-system' },
       spec: { interval: '10m', timeout: '15m', path: './dist/platform', prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
     });
     expect(objects[1].spec).toMatchObject({ interval: '5m', timeout: '90s', dependsOn: [{ name: 'dynamo-platform' }], sourceRef: { kind: 'OCIRepository', name: 'apps' } });

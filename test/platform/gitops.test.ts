@@ -1,7 +1,7 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { disaggGraph } from '../autoscaling/fixtures';
 import { DynamoModel, GitOps, KedaPoolAutoscaler, ModelSource, ScalingMetric, ScalingTarget, SyncWave } from '../../src';
+import { disaggGraph } from '../autoscaling/fixtures';
 
 const annotationsByKind = (chart: any) => Object.fromEntries(Testing.synth(chart).map((o: any) => [o.kind, o.metadata.annotations ?? {}]));
 
@@ -26,7 +26,8 @@ describe('GitOps.argoCd', () => {
     const chart = Testing.chart();
     new ApiObject(chart, 'Crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x.example.com' } });
     new ApiObject(chart, 'Thing', {
-      apiVersion: 'example.com/v1', kind: 'Thing',
+      apiVersion: 'example.com/v1',
+      kind: 'Thing',
       metadata: { name: 't', annotations: { [SyncWave.ANNOTATION]: '3', [GitOps.ARGOCD_SYNC_OPTIONS]: 'Prune=false' } },
     });
     GitOps.argoCd(chart);

@@ -29,7 +29,11 @@ describe('DynamoMonitoring', () => {
   test('operator ServiceMonitor with the metrics-reader RBAC', () => {
     const chart = Testing.chart();
     new DynamoMonitoring(chart, 'M', {
-      namespace: 'monitoring', allNamespaces: true, frontend: false, workers: false, planner: false,
+      namespace: 'monitoring',
+      allNamespaces: true,
+      frontend: false,
+      workers: false,
+      planner: false,
       operator: {
         namespace: 'dynamo-system',
         serviceSelector: { 'app.kubernetes.io/name': 'dynamo-operator', 'app.kubernetes.io/component': 'metrics' },

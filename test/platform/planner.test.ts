@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
-import { disaggGraph } from '../autoscaling/fixtures';
 import { AggregatedPool, Backend, DynamoGraph, Frontend, GpuProfile, Planner, PlannerLoadPredictor, PlannerMode, PlannerRbac } from '../../src';
+import { disaggGraph } from '../autoscaling/fixtures';
 import { expectValid } from '../support/validate';
 
 const component = (objects: any[], name: string) => objects.find((o: any) => o.kind === 'DynamoGraphDeployment').spec.components.find((c: any) => c.name === name);
@@ -10,8 +10,12 @@ describe('Planner', () => {
   test('disaggregated graph: planner component with its --config from typed props and the graph', () => {
     const { chart, graph } = disaggGraph();
     new Planner(graph, 'Planner', {
-      ttftMs: 300, itlMs: 20, maxGpuBudget: 16, minEndpoints: 1,
-      throughputAdjustmentInterval: Duration.minutes(3), loadPredictor: PlannerLoadPredictor.KALMAN,
+      ttftMs: 300,
+      itlMs: 20,
+      maxGpuBudget: 16,
+      minEndpoints: 1,
+      throughputAdjustmentInterval: Duration.minutes(3),
+      loadPredictor: PlannerLoadPredictor.KALMAN,
       prometheusEndpoint: 'http://prometheus.monitoring.svc:9090',
     });
     const objects = Testing.synth(chart);
@@ -22,10 +26,22 @@ describe('Planner', () => {
     expect(main.command).toEqual(['python3', '-m', 'dynamo.planner']);
     expect(main.args[0]).toBe('--config');
     expect(configOf(objects)).toEqual({
-      environment: 'kubernetes', backend: 'vllm', mode: 'disagg', optimization_target: 'sla', ttft_ms: 300, itl_ms: 20,
-      enable_throughput_scaling: true, enable_load_scaling: true, pre_deployment_sweeping_mode: 'none',
-      throughput_adjustment_interval_seconds: 180, load_adjustment_interval_seconds: 5, min_endpoint: 1, max_gpu_budget: 16,
-      prefill_engine_num_gpu: 1, decode_engine_num_gpu: 2, load_predictor: 'kalman',
+      environment: 'kubernetes',
+      backend: 'vllm',
+      mode: 'disagg',
+      optimization_target: 'sla',
+      ttft_ms: 300,
+      itl_ms: 20,
+      enable_throughput_scaling: true,
+      enable_load_scaling: true,
+      pre_deployment_sweeping_mode: 'none',
+      throughput_adjustment_interval_seconds: 180,
+      load_adjustment_interval_seconds: 5,
+      min_endpoint: 1,
+      max_gpu_budget: 16,
+      prefill_engine_num_gpu: 1,
+      decode_engine_num_gpu: 2,
+      load_predictor: 'kalman',
       metric_pulling_prometheus_endpoint: 'http://prometheus.monitoring.svc:9090',
     });
     // Cluster-wide operator: it creates the ServiceAccount and RoleBinding itself.

@@ -1,0 +1,28 @@
+// Users import from 'cdk8s-dynamo'.
+import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Backend, DecodePool, DynamoGraph, DynamoMonitoring, DynamoPlatform, Frontend, GpuProfile, Planner, PrefillPool } from '../../src';
+
+/** The two charts of a GitOps repository: the platform (operator) and the graphs, each written to its own file. */
+export function platformAndGraphs(app: App): { platform: Chart; graphs: Chart } {
+  const platform = new Chart(app, 'platform', { disableResourceNameHashes: true });
+  new DynamoPlatform(platform, 'Dynamo');
+  new DynamoMonitoring(platform, 'OperatorMonitoring', {
+    namespace: 'dynamo-system', namePrefix: 'dynamo', frontend: false, workers: false, planner: false,
+    operator: {
+      namespace: 'dynamo-system',
+      serviceSelector: { 'app.kubernetes.io/name': 'dynamo-operator', 'app.kubernetes.io/instance': 'dynamo-platform', 'app.kubernetes.io/component': 'metrics' },
+    },
+  });
+
+  const graphs = new Chart(app, 'graphs', { namespace: 'llm', disableResourceNameHashes: true });
+  new k8s.KubeNamespace(graphs, 'Namespace', { metadata: { name: 'llm' } });
+  const graph = new DynamoGraph(graphs, 'qwen', { backend: Backend.VLLM, envFromSecret: 'hf-token-secret' });
+  new Frontend(graph, 'Frontend');
+  const pool = { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM, scalingAdapter: true };
+  new PrefillPool(graph, 'Prefill', pool);
+  new DecodePool(graph, 'Decode', pool);
+  new Planner(graph, 'Planner', { ttftMs: 300, itlMs: 25, maxGpuBudget: 8 });
+  new DynamoMonitoring(graphs, 'Monitoring');
+  return { platform, graphs };
+}
