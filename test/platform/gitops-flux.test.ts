@@ -1,5 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import { FluxKustomization, FluxSourceKind } from '../../src';
+import { expectValid } from '../support/validate';
 
 describe('FluxKustomization', () => {
   test('platform first, graphs depend on it', () => {
@@ -22,6 +23,7 @@ describe('FluxKustomization', () => {
     });
     expect(objects[1].spec).toMatchObject({ interval: '5m', timeout: '90s', dependsOn: [{ name: 'dynamo-platform' }], sourceRef: { kind: 'OCIRepository', name: 'apps' } });
     expect(objects).toMatchSnapshot();
+    expectValid(objects);
   });
 
   test('bad input', () => {
