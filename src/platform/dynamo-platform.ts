@@ -280,6 +280,16 @@ export class DynamoPlatform extends Construct {
     return this.names.webhookService;
   }
 
+  /** Name of the operator's metrics Service (HTTPS, port `metrics`). */
+  public get metricsServiceName(): string {
+    return this.names.fullname;
+  }
+
+  /** Labels that select the operator's metrics Service (and not its webhook Service), e.g. for a ServiceMonitor. */
+  public get metricsServiceSelector(): { [key: string]: string } {
+    return { ...this.names.selectorLabels, 'app.kubernetes.io/component': 'metrics' };
+  }
+
   /**
    * ClusterRole the operator binds to `planner-serviceaccount` in each graph namespace (cluster-wide mode); a
    * restricted install ships Role `planner-role` instead.

@@ -689,6 +689,10 @@ describe('images, certificates and other options', () => {
     expect(p.targetNamespace).toBe('dynamo-system');
     expect(p.natsAddress).toBe('nats://dynamo-platform-nats.dynamo-system.svc.cluster.local:4222');
     expect(p.etcdEndpoints).toBeUndefined();
+    const objects = Testing.synth(chart);
+    const services = objects.filter((o) => o.kind === 'Service' && o.metadata.namespace === p.namespace
+      && Object.entries(p.metricsServiceSelector).every(([k, v]) => o.metadata.labels[k] === v));
+    expect(services.map((o) => o.metadata.name)).toEqual([p.metricsServiceName]);
   });
 });
 
