@@ -49,3 +49,14 @@ export * from './autoscaling/scaling-target';
 export * from './autoscaling/pool-autoscaler';
 export * from './autoscaling/hpa-pool-autoscaler';
 export * from './autoscaling/keda-pool-autoscaler';
+
+// policy
+export * from './policy/policy-types';
+export * from './policy/intent-annotations';
+export * from './policy/policy-pack';
+export * from './policy/dynamo-policy';
+
+// security
+export * from './security/network-peer';
+export * from './security/graph-network-policies';
+export * from './security/frontend-disruption-budget';
