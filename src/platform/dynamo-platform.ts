@@ -190,7 +190,7 @@ export interface DynamoPlatformProps {
  */
 export class DynamoPlatform extends Construct {
   private static isDynamoWorkload(c: IConstruct): c is ApiObject {
-    return ApiObject.isApiObject(c) && c.apiGroup === 'nvidia.com' && c.kind !== 'CustomResourceDefinition';
+    return ApiObject.isApiObject(c) && c.apiGroup === 'nvidia.com';
   }
 
   /** A Go duration string, or undefined when it equals the operator default. */
@@ -361,18 +361,20 @@ export class DynamoPlatform extends Construct {
   private crossChecks(): string[] {
     const all = this.node.root.node.findAll();
     const errors: string[] = [];
+    // cdk8s prefixes validation messages with the construct path already.
+    const report = (e: Error) => errors.push(e.message.replace(/^\[[^\]]*\] /, ''));
     const clusterWide = all.filter((c): c is DynamoPlatform => c instanceof DynamoPlatform && !c.namespaceRestricted);
     if (!this.namespaceRestricted && clusterWide.length > 1 && clusterWide[0] === this) {
-      errors.push(PropError.invalid(this, 'operatorScope', 'OperatorScope.clusterWide()', 'one cluster-wide DynamoPlatform per cluster',
-        `${clusterWide.map((p) => p.node.path).join(', ')} are all cluster-wide`).message);
+      report(PropError.invalid(this, 'operatorScope', 'OperatorScope.clusterWide()', 'one cluster-wide DynamoPlatform per cluster',
+        `${clusterWide.map((p) => p.node.path).join(', ')} are all cluster-wide`));
     }
     if (this.namespaceRestricted) {
       for (const obj of all.filter(DynamoPlatform.isDynamoWorkload)) {
         const ns = obj.metadata.namespace ?? obj.chart.namespace ?? 'default';
         if (ns !== this.targetNamespace) {
-          errors.push(PropError.invalid(this, 'operatorScope', `namespaceRestricted('${this.targetNamespace}')`,
+          report(PropError.invalid(this, 'operatorScope', `namespaceRestricted('${this.targetNamespace}')`,
             `${obj.kind} objects in namespace '${this.targetNamespace}' only`,
-            `${obj.kind} '${obj.name}' (${obj.node.path}) is in namespace '${ns}', which this operator does not watch`).message);
+            `${obj.kind} '${obj.name}' (${obj.node.path}) is in namespace '${ns}', which this operator does not watch`));
         }
       }
     }

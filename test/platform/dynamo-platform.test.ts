@@ -740,7 +740,7 @@ describe('checks against the rest of the app', () => {
     const app = Testing.app();
     new DynamoPlatform(new Chart(app, 'one'), 'Platform');
     new DynamoPlatform(new Chart(app, 'two'), 'Platform', { namespace: 'other' });
-    expect(() => app.synth()).toThrow(/'operatorScope' is 'OperatorScope.clusterWide\(\)':.*one\/Platform, two\/Platform are all cluster-wide.*allowed: one cluster-wide DynamoPlatform per cluster/);
+    expect(() => app.synth()).toThrow(/\n {2}\[one\/Platform\] 'operatorScope' is 'OperatorScope.clusterWide\(\)':.*one\/Platform, two\/Platform are all cluster-wide.*allowed: one cluster-wide DynamoPlatform per cluster/);
   });
 
   test('a restricted platform refuses graphs outside its namespace', () => {
