@@ -303,8 +303,10 @@ export class DynamoPlatform extends Construct {
     PlatformWorkload.checkDnsLabel(this, 'releaseName', props.releaseName);
     PlatformWorkload.checkDnsLabel(this, 'leaderElectionNamespace', props.leaderElectionNamespace);
     PlatformWorkload.checkDnsLabel(this, 'operatorScope.targetNamespace', props.operatorScope?._restriction?.targetNamespace);
-    PropError.check(release.length <= 40, this, 'releaseName', release, 'at most 40 characters',
-      'object names append up to 23 characters to it');
+    const fullname = PlatformNames.fullname(release, 'dynamo-operator');
+    PropError.check(fullname.length <= 47, this, 'releaseName', release,
+      'at most 31 characters, or 47 if it contains \'dynamo-operator\'',
+      `Service '${fullname}-webhook-service' would exceed 63 characters`);
     PropError.check(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(this.version), this, 'version', this.version,
       'a semantic version such as \'1.4.0\'', 'the operator refuses a non-semver --operator-version');
     PlatformWorkload.checkImage(this, 'image', props.image);

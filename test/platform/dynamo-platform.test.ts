@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, ImagePullPolicy } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { ALL, covers, permissions, READ, rules } from './operator-rbac-support';
 import { CrdSource } from '../../src/platform/crds';
@@ -701,7 +702,7 @@ describe('bad input names the construct path, the prop, the value and what is al
 
   test.each<[string, DynamoPlatformProps, RegExp]>([
     ['namespace', { namespace: 'Dynamo_System' }, /\[test\/Platform\] 'namespace' is 'Dynamo_System':.*allowed: a DNS-1123 label/],
-    ['releaseName', { releaseName: 'a'.repeat(41) }, /'releaseName' is 'a{41}':.*allowed: at most 40 characters/],
+    ['releaseName', { releaseName: 'a'.repeat(32) }, /'releaseName' is 'a{32}': Service 'a{32}-dynamo-operator-webhook-service' would exceed 63 characters. allowed: at most 31 characters/],
     ['version', { version: 'latest' }, /'version' is 'latest':.*non-semver.*allowed: a semantic version/],
     ['image', { image: 'nvcr.io/nvidia/ai-dynamo/kubernetes-operator' }, /'image' is 'nvcr.io\/nvidia\/ai-dynamo\/kubernetes-operator': allowed: an image reference pinned/],
     ['image latest', { image: 'example.com/op:latest' }, /'image' is 'example.com\/op:latest'/],
@@ -732,6 +733,25 @@ describe('bad input names the construct path, the prop, the value and what is al
   test('a CRD vendored twice', () => {
     expect(attempt({ crds: CrdSource.fromDirectory(path.join(FIXTURES, 'crd-dup')) }))
       .toThrow(/'crds' is '.*two.yaml': CRD 'widgets.example.com' is defined twice. allowed: each CRD once/);
+  });
+});
+
+describe('any valid release name and namespace', () => {
+  test('renders valid objects whose names the API server accepts', () => {
+    const label = (max: number) => fc.stringMatching(new RegExp(`^[a-z]([-a-z0-9]{0,${max - 2}}[a-z0-9])?$`));
+    const release = fc.oneof(label(31), label(31).map((r) => `${r}-dynamo-operator`));
+    fc.assert(fc.property(release, label(63), fc.boolean(), (releaseName, namespace, restricted) => {
+      const objects = synth({
+        releaseName,
+        namespace,
+        nats: NatsConnection.install(),
+        etcd: EtcdConnection.install(),
+        operatorScope: restricted ? OperatorScope.namespaceRestricted() : OperatorScope.clusterWide(),
+      });
+      expectValid(objects);
+      const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
+      expect(services.every((n) => n.length <= 63)).toBe(true);
+    }), { numRuns: 12 });
   });
 });
 
