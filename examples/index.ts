@@ -6,6 +6,9 @@ import * as gitopsArgoCd from './gitops/argocd';
 import * as gitopsFlux from './gitops/flux';
 import * as lora from './lora/lora';
 import * as plannerDisagg from './planner/disagg-planner';
+import * as platformClusterWide from './platform/cluster-wide';
+import * as platformNamespaceRestricted from './platform/namespace-restricted';
+import * as platformNatsEtcd from './platform/nats-etcd';
 import * as sglangAgg from './sglang/agg';
 import * as sglangAggRouter from './sglang/agg-router';
 import * as sglangDisagg from './sglang/disagg';
@@ -45,6 +48,9 @@ export const EXAMPLES: Example[] = [
   { name: 'trtllm-disagg', synthesize: trtllmDisagg.synthesize },
   { name: 'trtllm-disagg-router', synthesize: trtllmDisaggRouter.synthesize },
   { name: 'trtllm-disagg-multinode', synthesize: trtllmDisaggMultinode.synthesize },
+  { name: 'platform-cluster-wide', synthesize: platformClusterWide.synthesize },
+  { name: 'platform-nats-etcd', synthesize: platformNatsEtcd.synthesize },
+  { name: 'platform-namespace-restricted', synthesize: platformNamespaceRestricted.synthesize },
   { name: 'vllm-disagg-planner', synthesize: plannerDisagg.synthesize },
   { name: 'sglang-disagg-keda', synthesize: autoscalingKeda.synthesize },
   { name: 'vllm-agg-hpa', synthesize: autoscalingHpa.synthesize },
