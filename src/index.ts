@@ -8,6 +8,11 @@ export * from './model/precision';
 export * from './model/model-architecture';
 export * from './model/model-cache';
 
+// optimizer
+export * from './optimizer/sla';
+export * from './optimizer/plan-result';
+export * from './optimizer/sla-optimizer';
+
 // graph
 export * from './graph/dynamo-api-version';
 export * from './graph/component-type';

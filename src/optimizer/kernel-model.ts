@@ -40,6 +40,9 @@ const AXES: Record<CalibratedOp, number[][]> = {
   moe: CalibrationAxes.MOE,
 };
 
+/** Kernel models per GPU figures (grids decode once per process). */
+const MODELS = new Map<string, KernelModel>();
+
 /** The GPU with tables that GPUs without tables are scaled from. */
 const REFERENCE_SYSTEM = 'h100_sxm';
 
@@ -51,14 +54,12 @@ const REFERENCE_SYSTEM = 'h100_sxm';
  * @internal
  */
 export class KernelModel {
-  private static readonly cache = new Map<string, KernelModel>();
-
   public static for(gpu: GpuProfile): KernelModel {
     const key = `${gpu.name}|${gpu.memoryBandwidthGBps}|${gpu.bf16Tflops}|${gpu.fp8Tflops}|${gpu.fp4Tflops}|${gpu.intraNodeBandwidthGBps}|${gpu.gpusPerNode}`;
-    let model = KernelModel.cache.get(key);
+    let model = MODELS.get(key);
     if (!model) {
       model = new KernelModel(gpu);
-      KernelModel.cache.set(key, model);
+      MODELS.set(key, model);
     }
     return model;
   }

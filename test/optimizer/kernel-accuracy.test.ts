@@ -1,5 +1,5 @@
-import { perfTablesDir } from '../../scripts/perf-tables';
 import { samples } from '../../scripts/calibrate';
+import { perfTablesDir } from '../../scripts/perf-tables';
 import { GpuProfile } from '../../src/gpu/gpu-profile';
 import { KernelModel } from '../../src/optimizer/kernel-model';
 

@@ -19,7 +19,7 @@ export class EfficiencyGrid {
     for (let i = 0; i < values.length; i++) {
       const clamped = Math.min(0, Math.max(EfficiencyGrid.LOG_MIN, values[i]));
       const q = Math.round((clamped / EfficiencyGrid.LOG_MIN) * 4095);
-      out += EfficiencyGrid.ALPHABET[q >> 6] + EfficiencyGrid.ALPHABET[q & 63];
+      out += EfficiencyGrid.ALPHABET[Math.floor(q / 64)] + EfficiencyGrid.ALPHABET[q % 64];
     }
     return out;
   }
@@ -58,12 +58,37 @@ export class EfficiencyGrid {
     return [i, Math.log(x / axis[i]) / Math.log(axis[i + 1] / axis[i])];
   }
 
-  private constructor(private readonly axes: number[][], private readonly values: Float64Array) {}
+  private readonly lower: number[];
+  private readonly frac: number[];
 
-  /** Efficiency in (0, 1] at a point. */
+  private constructor(private readonly axes: number[][], private readonly values: Float64Array) {
+    this.lower = axes.map(() => 0);
+    this.frac = axes.map(() => 0);
+  }
+
+  /** Efficiency in (0, 1] at a point (hot path of the search: no allocation). */
   public efficiency(point: number[]): number {
+    const dims = this.axes.length;
+    const lower = this.lower;
+    const frac = this.frac;
+    for (let a = 0; a < dims; a++) {
+      const [i, f] = EfficiencyGrid.bracket(this.axes[a], point[a]);
+      lower[a] = i;
+      frac[a] = f;
+    }
     let v = 0;
-    for (const [idx, w] of EfficiencyGrid.corners(this.axes, point)) v += w * this.values[idx];
+    for (let corner = 0; corner < 2 ** dims; corner++) {
+      let w = 1;
+      let idx = 0;
+      for (let a = 0; a < dims; a++) {
+        const up = Math.floor(corner / 2 ** a) % 2;
+        const f = frac[a];
+        if (up && f === 0) { w = 0; break; }
+        w *= up ? f : 1 - f;
+        idx = idx * this.axes[a].length + lower[a] + up;
+      }
+      if (w > 0) v += w * this.values[idx];
+    }
     return Math.min(1, Math.exp(v));
   }
 }

@@ -1,0 +1,218 @@
+import { GemmKind, KernelModel, MoeKind } from './kernel-model';
+import { Backend } from '../engines/backend';
+import { EngineMemory } from '../engines/engine-memory';
+import { GpuProfile } from '../gpu/gpu-profile';
+import { ModelArchitecture } from '../model/model-architecture';
+import { KvCacheDtype, Quantization } from '../model/precision';
+
+const GIB = 1024 ** 3;
+
+/**
+ * One engine's parallel layout and precisions.
+ * @internal
+ */
+export interface EngineLayout {
+  readonly backend: Backend;
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
+  /** Expert-parallel ranks among the tensor-parallel GPUs (1 = experts tensor-sharded). */
+  readonly expertParallel: number;
+  readonly quantization: Quantization;
+  readonly kvCacheDtype: KvCacheDtype;
+}
+
+/**
+ * Per-GPU memory of one engine and what its KV-cache budget admits.
+ * @internal
+ */
+export interface EngineMemoryUse {
+  readonly weightBytes: number;
+  readonly reserveBytes: number;
+  readonly kvBudgetBytes: number;
+  readonly kvBytesPerSequence: number;
+  /** Sequences of the given length whose KV cache fits the engine's budget. */
+  readonly maxSequences: number;
+}
+
+/** Per-iteration framework time (scheduler, sampling, Python) per backend, ms: not in kernel tables. */
+const ITERATION_OVERHEAD_MS: Record<Backend, number> = {
+  [Backend.TRTLLM]: 0.3,
+  [Backend.SGLANG]: 0.6,
+  [Backend.VLLM]: 0.8,
+};
+
+/**
+ * Latency of one engine iteration, built from kernel costs per layer (AIConfigurator's decomposition):
+ * QKV/O projections, attention, tensor-parallel all-reduces, MLP or MoE experts, norms, embedding and LM head.
+ * Pipeline stages run one after another for a given batch (latency sums over all layers).
+ * @internal
+ */
+export class ForwardPass {
+  private readonly kernels: KernelModel;
+  private readonly gemmKind: GemmKind;
+  private readonly mlpWeightBytes?: number;
+  private readonly moeKind: MoeKind;
+  private readonly kv: 'bf16' | 'fp8';
+  private readonly fmha: 'bf16' | 'fp8';
+  private readonly memo: Map<string, number>;
+  private readonly memoryMemo = new Map<string, EngineMemoryUse>();
+  private readonly kernelKey: string;
+
+  /**
+   * @param sharedMemo kernel times shared between passes that differ only in framework overhead (other backends)
+   */
+  constructor(public readonly model: ModelArchitecture, public readonly gpu: GpuProfile, public readonly layout: EngineLayout,
+    sharedMemo?: Map<string, number>) {
+    this.memo = sharedMemo ?? new Map();
+    this.kernels = KernelModel.for(gpu);
+    const q = layout.quantization;
+    this.gemmKind = q === Quantization.BF16 || q === Quantization.MXFP4 ? 'bf16'
+      : q === Quantization.FP8 ? 'fp8' : q === Quantization.FP8_BLOCK ? 'fp8_block' : gpu.fp4Tflops ? 'fp4' : 'fp8';
+    // MXFP4 (gpt-oss style) quantizes the MLP/expert weights only: bf16 compute, 4-bit weight reads.
+    this.mlpWeightBytes = q === Quantization.MXFP4 ? 17 / 32 : undefined;
+    this.moeKind = q === Quantization.MXFP4 ? 'mxfp4' : q === Quantization.FP8_BLOCK ? 'fp8_block'
+      : q === Quantization.BF16 ? 'bf16' : 'fp8';
+    this.kv = layout.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8' : 'bf16';
+    this.fmha = this.kv === 'fp8' && layout.backend === Backend.TRTLLM ? 'fp8' : 'bf16';
+    this.kernelKey = `${layout.tensorParallel}|${layout.pipelineParallel}|${layout.expertParallel}|${q}|${this.kv}|${this.fmha}`;
+  }
+
+  /** Framework time added to every iteration. */
+  public get iterationOverheadMs(): number {
+    return ITERATION_OVERHEAD_MS[this.layout.backend];
+  }
+
+  /**
+   * One iteration, ms: `prefillSequences` sequences contributing `prefillTokens` new tokens in total (attending to
+   * `prefillContext` tokens each) plus `decodeSequences` decode tokens attending to `decodeContext` cached tokens.
+   */
+  public iterationMs(prefillTokens: number, prefillSequences: number, decodeSequences: number, decodeContext: number): number {
+    const key = `${this.kernelKey}|${prefillTokens}|${prefillSequences}|${decodeSequences}|${decodeContext}`;
+    const hit = this.memo.get(key);
+    if (hit !== undefined) return hit + this.iterationOverheadMs;
+    const m = this.model;
+    const tokens = prefillTokens + decodeSequences;
+    const tp = this.layout.tensorParallel;
+    const k = this.kernels;
+    let perLayer = this.projectionsMs(tokens);
+    const fullLayers = m.numLayers - m.slidingWindowLayers;
+    let attention = 0;
+    for (const [layers, window] of [[fullLayers, 0], [m.slidingWindowLayers, m.slidingWindow]] as const) {
+      if (layers === 0) continue;
+      let t = 0;
+      if (prefillSequences > 0) t += this.contextAttentionMs(prefillSequences, prefillTokens / prefillSequences, window);
+      if (decodeSequences > 0) t += this.generationAttentionMs(decodeSequences, decodeContext, window);
+      attention += layers * t;
+    }
+    // Two all-reduces per layer (after attention and after the MLP/MoE), on tokens x hidden.
+    perLayer += 2 * k.allReduce(tokens * m.hiddenSize, tp);
+    // Norms, residuals and activation: a few passes over the hidden state.
+    perLayer += k.memoryOp(tokens * m.hiddenSize * 2 * 6);
+    const denseLayers = m.numLayers - m.moeLayers;
+    let total = m.numLayers * perLayer + attention + denseLayers * this.denseMlpMs(tokens) + m.moeLayers * this.moeMs(tokens);
+    // Embedding lookup, then the LM head on the tokens that sample (last prefill token of each sequence + decode tokens).
+    total += k.memoryOp(tokens * m.hiddenSize * 2);
+    total += k.gemm(prefillSequences + decodeSequences, Math.ceil(m.vocabSize / tp), m.hiddenSize, 'bf16');
+    const pp = this.layout.pipelineParallel;
+    if (pp > 1) {
+      const hop = tokens * m.hiddenSize * 2 / (this.gpu.interNodeBandwidthGBps * 1e9) * 1e3 + 0.01;
+      total += (pp - 1) * hop;
+    }
+    this.memo.set(key, total);
+    return total + this.iterationOverheadMs;
+  }
+
+  /** Memory per GPU for sequences of `sequenceLength` tokens and an iteration of up to `maxBatchedTokens`. */
+  public memory(sequenceLength: number, maxBatchedTokens: number): EngineMemoryUse {
+    const key = `${sequenceLength}|${maxBatchedTokens}`;
+    let use = this.memoryMemo.get(key);
+    if (!use) {
+      use = this.computeMemory(sequenceLength, maxBatchedTokens);
+      this.memoryMemo.set(key, use);
+    }
+    return use;
+  }
+
+  private computeMemory(sequenceLength: number, maxBatchedTokens: number): EngineMemoryUse {
+    const { tensorParallel: tp, pipelineParallel: pp, backend } = this.layout;
+    const m = this.model;
+    const weightBytes = m.weightBytes(this.layout.quantization) / (tp * pp);
+    // Activations (AIConfigurator's per-TP coefficients over the largest iteration) + CUDA context/graphs + NCCL buffers.
+    const coef = tp >= 4 ? 5 : tp === 2 ? 6.5 : 11;
+    const activations = Math.max(2 * maxBatchedTokens * m.numAttentionHeads * m.headDim * coef * (m.isMoe ? 2 : 1), 70 * 1024 ** 2);
+    const reserveBytes = activations + 3.5 * GIB + (tp > 1 ? 0.4e9 : 0);
+    const kvBudgetBytes = EngineMemory.kvCacheBudgetBytes({
+      backend,
+      gpuMemoryBytes: this.gpu.memoryGiB * GIB,
+      weightBytesPerGpu: weightBytes,
+      tensorParallel: tp,
+      runtimeReserveBytes: reserveBytes,
+    });
+    const kvBytesPerSequence = this.kvBytesPerSequencePerGpu(sequenceLength);
+    return { weightBytes, reserveBytes, kvBudgetBytes, kvBytesPerSequence, maxSequences: Math.floor(kvBudgetBytes / kvBytesPerSequence) };
+  }
+
+  /** KV bytes one sequence holds on one GPU: GQA heads shard over TP (replicated below one head per GPU), MLA latents do not. */
+  public kvBytesPerSequencePerGpu(sequenceLength: number): number {
+    const m = this.model;
+    const total = m.kvCacheBytesPerSequence(sequenceLength, this.layout.kvCacheDtype);
+    const shard = m.isMla ? 1 : Math.ceil(m.numKeyValueHeads / this.layout.tensorParallel) / m.numKeyValueHeads;
+    return total * shard / this.layout.pipelineParallel;
+  }
+
+  private projectionsMs(tokens: number): number {
+    const m = this.model;
+    const tp = this.layout.tensorParallel;
+    const k = this.kernels;
+    const h = m.hiddenSize;
+    const heads = m.numAttentionHeads / tp;
+    if (m.isMla) {
+      const q = m.qLoraRank
+        ? k.gemm(tokens, m.qLoraRank, h, this.gemmKind) + k.gemm(tokens, heads * m.headDim, m.qLoraRank, this.gemmKind)
+        : k.gemm(tokens, heads * m.headDim, h, this.gemmKind);
+      return q + k.gemm(tokens, m.kvLoraRank + m.qkRopeHeadDim, h, this.gemmKind)
+        + k.gemm(tokens, heads * (m.qkNopeHeadDim + m.vHeadDim), m.kvLoraRank, this.gemmKind)
+        + k.gemm(tokens, h, heads * m.vHeadDim, this.gemmKind);
+    }
+    const kvHeads = Math.ceil(m.numKeyValueHeads / tp);
+    return k.gemm(tokens, (heads + 2 * kvHeads) * m.headDim, h, this.gemmKind) + k.gemm(tokens, h, heads * m.headDim, this.gemmKind);
+  }
+
+  private contextAttentionMs(sequences: number, seq: number, window: number): number {
+    const m = this.model;
+    const tp = this.layout.tensorParallel;
+    const heads = m.numAttentionHeads / tp;
+    const kvHeads = m.isMla ? heads : Math.ceil(m.numKeyValueHeads / tp);
+    return this.kernels.contextAttention(sequences, Math.max(1, Math.round(seq)), heads, kvHeads, m.headDim, window, this.fmha, this.kv);
+  }
+
+  private generationAttentionMs(sequences: number, context: number, window: number): number {
+    const m = this.model;
+    const tp = this.layout.tensorParallel;
+    const heads = m.numAttentionHeads / tp;
+    // MLA decodes as multi-query attention over the shared latent (one KV "head" of kv_lora_rank + rope dims).
+    if (m.isMla) return this.kernels.generationAttention(sequences, context, heads, 1, m.kvLoraRank + m.qkRopeHeadDim, window, this.kv) / 2;
+    return this.kernels.generationAttention(sequences, context, heads, Math.ceil(m.numKeyValueHeads / tp), m.headDim, window, this.kv);
+  }
+
+  private denseMlpMs(tokens: number): number {
+    const m = this.model;
+    const inter = m.intermediateSize / this.layout.tensorParallel;
+    return this.kernels.gemm(tokens, 2 * inter, m.hiddenSize, this.gemmKind, this.mlpWeightBytes)
+      + this.kernels.gemm(tokens, m.hiddenSize, inter, this.gemmKind, this.mlpWeightBytes)
+      + this.kernels.memoryOp(tokens * inter * 2 * 3);
+  }
+
+  private moeMs(tokens: number): number {
+    const m = this.model;
+    const { tensorParallel: tp, expertParallel: ep } = this.layout;
+    const k = this.kernels;
+    let t = k.gemm(tokens, m.numExperts, m.hiddenSize, 'bf16');
+    t += k.moe(tokens, m.hiddenSize, m.moeIntermediateSize, m.expertsPerToken, m.numExperts, tp / ep, ep, this.moeKind, m.isMla ? '1.01' : '1.2');
+    if (m.numSharedExperts > 0) {
+      const inter = m.numSharedExperts * m.moeIntermediateSize / tp;
+      t += k.gemm(tokens, 2 * inter, m.hiddenSize, this.gemmKind) + k.gemm(tokens, m.hiddenSize, inter, this.gemmKind);
+    }
+    return t;
+  }
+}

@@ -1,0 +1,400 @@
+import { EngineLayout, ForwardPass } from './forward-pass';
+import { PlanCandidate, PoolPlan } from './plan-result';
+import { Queueing } from './queueing';
+import { ServingMode } from './sla';
+import { Backend } from '../engines/backend';
+import { GpuProfile } from '../gpu/gpu-profile';
+import { ModelArchitecture } from '../model/model-architecture';
+import { KvCacheDtype, Quantization } from '../model/precision';
+
+const GIB = 1024 ** 3;
+/** Decode / aggregated batch sizes tried (plus the largest batch the KV budget admits). */
+const BATCHES = [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
+/** Aggregated token budgets per iteration (chunked prefill). */
+const CHUNKS = [2048, 4096, 8192, 16384];
+/** Prompts per disaggregated prefill batch. */
+const PREFILL_BATCHES = [1, 2, 4, 8];
+/** Utilisation caps: prefill queues (beyond ~90 % the wait explodes) and decode slot occupancy. */
+const PREFILL_UTILISATION_CAP = 0.9;
+const DECODE_OCCUPANCY = 0.95;
+const AGG_LOAD_CAP = 0.95;
+/** NIXL handshake per KV transfer, ms. */
+const KV_TRANSFER_OVERHEAD_MS = 0.5;
+
+/**
+ * A plan request with every default applied and every value checked.
+ * @internal
+ */
+export interface ResolvedPlan {
+  readonly model: ModelArchitecture;
+  readonly gpu: GpuProfile;
+  readonly backends: Backend[];
+  readonly modes: ServingMode[];
+  readonly quantization: Quantization;
+  readonly kvCacheDtype: KvCacheDtype;
+  readonly isl: number;
+  readonly osl: number;
+  readonly requestRate?: number;
+  readonly totalGpus?: number;
+  readonly minGpusPerEngine: number;
+  readonly maxGpusPerEngine: number;
+  readonly gpusPerNode: number;
+  readonly ttftMs: number;
+  readonly itlMs: number;
+}
+
+/**
+ * An evaluated deployment plus the numbers the search ranks by.
+ * @internal
+ */
+export interface ScoredCandidate extends PlanCandidate {
+  /** Deployment output tokens/s per GPU of the budget (idle GPUs count), or per used GPU with a request rate. */
+  readonly score: number;
+  /** How far the worst latency is over its target (1 = exactly at the target). */
+  readonly violation: number;
+  /** Stable identity for tie-breaking and de-duplication. */
+  readonly key: string;
+}
+
+interface Layout extends EngineLayout { readonly gpus: number }
+
+interface PrefillOption {
+  fp: ForwardPass;
+  layout: Layout;
+  batch: number;
+  serviceMs: number;
+  capacity: number;
+  transferMs: number;
+  pool: (workers: number) => PoolPlan;
+}
+interface RateMatch { x: number; y: number; rate: number; gpus: number; prefillBound: boolean }
+interface DecodeOption {
+  fp: ForwardPass;
+  layout: Layout;
+  batch: number;
+  admissible: number;
+  itlMs: number;
+  capacity: number;
+  pool: (workers: number) => PoolPlan;
+}
+
+/**
+ * The search: enumerate engine layouts per backend, evaluate aggregated in-flight batching and disaggregated
+ * prefill/decode rate matching, and score each deployment against the SLA and the GPU budget.
+ * @internal
+ */
+export class PlanSearch {
+  /** Ranking: higher score, then faster per user, then the stable key. */
+  public static better(a: ScoredCandidate, b: ScoredCandidate): boolean {
+    if (Math.abs(a.score - b.score) > 1e-9 * Math.max(1, b.score)) return a.score > b.score;
+    if (a.tokensPerSecondPerUser !== b.tokensPerSecondPerUser) return a.tokensPerSecondPerUser > b.tokensPerSecondPerUser;
+    return a.key < b.key;
+  }
+
+  public evaluated = 0;
+  private readonly passes = new Map<string, ForwardPass>();
+  private readonly kernelTimes = new Map<string, number>();
+
+  constructor(private readonly r: ResolvedPlan) {}
+
+  public run(): ScoredCandidate[] {
+    const out: ScoredCandidate[] = [];
+    for (const backend of this.r.backends) {
+      const layouts = this.layouts(backend);
+      if (this.r.modes.includes(ServingMode.AGGREGATED)) out.push(...this.aggregated(layouts));
+      if (this.r.modes.includes(ServingMode.DISAGGREGATED)) out.push(...this.disaggregated(backend, layouts));
+    }
+    return out;
+  }
+
+  /** Engine layouts that are legal for the model and fit the GPU; pipeline stages only when one node cannot hold the model. */
+  public layouts(backend: Backend): Layout[] {
+    const m = this.r.model;
+    const result: Layout[] = [];
+    const tps: number[] = [];
+    for (let tp = 1; tp <= this.r.gpusPerNode; tp *= 2) {
+      const headsOk = m.numAttentionHeads % tp === 0 && (m.isMla || tp % m.numKeyValueHeads === 0 || m.numKeyValueHeads % tp === 0);
+      if (headsOk) tps.push(tp);
+    }
+    const maxTp = tps[tps.length - 1];
+    for (const pp of [1, 2, 4]) {
+      for (const tp of pp === 1 ? tps : [maxTp]) {
+        const gpus = tp * pp;
+        if (gpus < this.r.minGpusPerEngine || gpus > this.r.maxGpusPerEngine) continue;
+        if (this.r.totalGpus !== undefined && gpus > this.r.totalGpus) continue;
+        const eps = m.isMoe && tp > 1 && m.numExperts % tp === 0 ? [1, tp] : [1];
+        for (const ep of eps) {
+          const layout: Layout = {
+            backend,
+            tensorParallel: tp,
+            pipelineParallel: pp,
+            expertParallel: ep,
+            quantization: this.r.quantization,
+            kvCacheDtype: this.r.kvCacheDtype,
+            gpus,
+          };
+          if (this.pass(layout).memory(this.r.isl + this.r.osl, CHUNKS[0]).maxSequences >= 1) result.push(layout);
+        }
+      }
+      // Pipeline stages are a last resort: only when no single-node layout holds the model.
+      if (result.length > 0) break;
+    }
+    return result;
+  }
+
+  public pass(layout: EngineLayout): ForwardPass {
+    const key = `${layout.backend}|${layout.tensorParallel}|${layout.pipelineParallel}|${layout.expertParallel}|${layout.quantization}|${layout.kvCacheDtype}`;
+    let fp = this.passes.get(key);
+    if (!fp) {
+      fp = new ForwardPass(this.r.model, this.r.gpu, layout, this.kernelTimes);
+      this.passes.set(key, fp);
+    }
+    return fp;
+  }
+
+  /** Batch sizes to try under an admission limit: the list up to it, plus the limit itself. */
+  private batches(admissible: number): number[] {
+    const list = BATCHES.filter(b => b <= admissible);
+    if (admissible < BATCHES[BATCHES.length - 1] && !list.includes(admissible)) list.push(admissible);
+    return list;
+  }
+
+  private pool(fp: ForwardPass, layout: Layout, workers: number, batch: number, tokens: number): PoolPlan {
+    const seqLen = this.r.isl + this.r.osl;
+    const mem = fp.memory(seqLen, tokens);
+    const used = mem.weightBytes + mem.reserveBytes + batch * mem.kvBytesPerSequence;
+    return {
+      workers,
+      tensorParallel: layout.tensorParallel,
+      pipelineParallel: layout.pipelineParallel,
+      expertParallel: layout.expertParallel,
+      gpusPerWorker: layout.gpus,
+      batchSize: batch,
+      maxNumBatchedTokens: tokens,
+      maxModelLen: seqLen,
+      memoryGiBPerGpu: round(used / GIB, 1),
+      kvCacheGiBPerGpu: round(mem.kvBudgetBytes / GIB, 1),
+      admissibleSequences: mem.maxSequences,
+    };
+  }
+
+  private aggregated(layouts: Layout[]): ScoredCandidate[] {
+    const { isl, osl } = this.r;
+    const out: ScoredCandidate[] = [];
+    const steps = Math.max(1, osl - 1);
+    const kvMid = isl + osl / 2;
+    for (const layout of layouts) {
+      const fp = this.pass(layout);
+      for (const chunk of CHUNKS) {
+        if (chunk < Math.min(isl, CHUNKS[CHUNKS.length - 1]) && chunk !== CHUNKS[0]) continue;
+        const admissible = fp.memory(isl + osl, chunk).maxSequences;
+        for (const batch of this.batches(admissible)) {
+          this.evaluated++;
+          const promptsPerChunk = Math.max(1, Math.min(batch, Math.ceil(chunk / isl)));
+          const prefillTokens = Math.min(chunk, isl * promptsPerChunk);
+          const mix = fp.iterationMs(prefillTokens, promptsPerChunk, Math.max(0, batch - promptsPerChunk), kvMid);
+          const dec = fp.iterationMs(0, 0, batch, kvMid);
+          // Per cycle of `steps` decode iterations, the batch's prompts need `mixed` chunked-prefill iterations.
+          const mixed = batch * isl / prefillTokens;
+          const cycleMs = mixed <= steps ? mixed * mix + (steps - mixed) * dec : mixed * mix;
+          const itl = cycleMs / Math.max(steps, mixed);
+          const capacity = batch * 1000 / cycleMs;
+          // The prefill lane: each prompt occupies isl/prefillTokens of a mixed iteration; arrivals queue for it.
+          const laneMs = (isl / prefillTokens) * mix;
+          const firstTokenMs = dec / 2 + Math.ceil(isl / chunk) * mix;
+          const maxUtil = Queueing.maxUtilisation(firstTokenMs, laneMs, this.r.ttftMs, 1);
+          const loadCap = Math.min(AGG_LOAD_CAP, maxUtil > 0 ? this.loadForLaneUtil(maxUtil, laneMs, capacity) : AGG_LOAD_CAP);
+          const perWorker = (lambda: number) => firstTokenMs + Queueing.waitMs(lambda * laneMs / 1000, laneMs);
+          const deploy = this.deploy(layout.gpus, capacity * loadCap);
+          if (!deploy) continue;
+          const workerRate = deploy.rate / deploy.workers;
+          const ttft = perWorker(workerRate);
+          const aggPool = this.pool(fp, layout, deploy.workers, batch, chunk);
+          const limits = [
+            batch === admissible ? `batch capped by the KV-cache budget (${admissible} sequences of ${isl + osl} tokens)` : undefined,
+            maxUtil > 0 && loadCap < AGG_LOAD_CAP ? `load held at ${pct(workerRate / capacity)} of capacity to keep queueing within TTFT` : undefined,
+          ].filter((s): s is string => !!s);
+          out.push(this.candidate({
+            mode: ServingMode.AGGREGATED,
+            backend: layout.backend,
+            aggregated: aggPool,
+            gpus: deploy.gpus,
+            ttftMs: ttft,
+            itlMs: itl,
+            requestsPerSecond: deploy.rate,
+            rationale: [`${deploy.workers} x TP${layout.tensorParallel}${layout.pipelineParallel > 1 ? ` PP${layout.pipelineParallel}` : ''} workers, batch ${batch}, ${chunk} tokens per iteration`, ...limits].join('; '),
+          }, `agg|${layout.backend}|${layout.tensorParallel}|${layout.pipelineParallel}|${layout.expertParallel}|${chunk}|${batch}`));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Request rate at which the prefill lane reaches `util`, bounded by the worker's capacity. */
+  private loadForLaneUtil(util: number, laneMs: number, capacity: number): number {
+    return Math.min(1, (util * 1000 / laneMs) / capacity);
+  }
+
+  /**
+   * Workers and GPUs for a per-worker rate. With a request rate: as many workers as carry it (within the budget);
+   * otherwise every worker the budget holds.
+   */
+  private deploy(gpusPerWorker: number, ratePerWorker: number): { workers: number; gpus: number; rate: number } | undefined {
+    if (ratePerWorker <= 0) return undefined;
+    if (this.r.requestRate !== undefined) {
+      const workers = Math.max(1, Math.ceil(this.r.requestRate / ratePerWorker - 1e-9));
+      const gpus = workers * gpusPerWorker;
+      if (this.r.totalGpus !== undefined && gpus > this.r.totalGpus) return undefined;
+      return { workers, gpus, rate: this.r.requestRate };
+    }
+    const workers = Math.floor(this.r.totalGpus! / gpusPerWorker);
+    if (workers < 1) return undefined;
+    return { workers, gpus: workers * gpusPerWorker, rate: workers * ratePerWorker };
+  }
+
+  private disaggregated(backend: Backend, layouts: Layout[]): ScoredCandidate[] {
+    const { isl, osl } = this.r;
+    const prefills: PrefillOption[] = [];
+    const decodes: DecodeOption[] = [];
+    for (const layout of layouts) {
+      const fp = this.pass(layout);
+      for (const batch of PREFILL_BATCHES) {
+        const tokens = Math.max(8192, batch * isl);
+        if (batch > 1 && batch * isl > 16384) break;
+        if (fp.memory(isl + osl, tokens).maxSequences < batch) break;
+        this.evaluated++;
+        const serviceMs = fp.iterationMs(batch * isl, batch, 0, 0);
+        const kvBytes = this.r.model.kvCacheBytesPerSequence(isl, this.r.kvCacheDtype);
+        const transferMs = kvBytes / (layout.gpus * this.r.gpu.interNodeBandwidthGBps * 1e9) * 1e3 + KV_TRANSFER_OVERHEAD_MS;
+        prefills.push({
+          fp,
+          layout,
+          batch,
+          serviceMs,
+          capacity: batch * 1000 / serviceMs,
+          transferMs,
+          pool: w => this.pool(fp, layout, w, batch, tokens),
+        });
+      }
+      const tokens = 2048;
+      const admissible = fp.memory(isl + osl, tokens).maxSequences;
+      for (const batch of this.batches(admissible)) {
+        this.evaluated++;
+        const itlMs = fp.iterationMs(0, 0, batch, isl + osl / 2);
+        decodes.push({
+          fp,
+          layout,
+          batch,
+          admissible,
+          itlMs,
+          capacity: batch * 1000 / (itlMs * Math.max(1, osl - 1)),
+          pool: w => this.pool(fp, layout, w, batch, Math.max(tokens, batch)),
+        });
+      }
+    }
+    const out: ScoredCandidate[] = [];
+    for (const d of decodes) {
+      // Rank pairings on their score alone (the decode side, hence per-user speed, is fixed); build the winner only.
+      let best: { p: PrefillOption; match: RateMatch } | undefined;
+      for (const p of prefills) {
+        // SGLang (without wide EP) needs the same TP on both sides to transfer KV.
+        if (backend === Backend.SGLANG && p.layout.tensorParallel !== d.layout.tensorParallel) continue;
+        this.evaluated++;
+        const match = this.rateMatch(p, d);
+        if (match && (!best || this.matchScore(match) > this.matchScore(best.match) * (1 + 1e-12))) {
+          best = { p, match };
+        }
+      }
+      if (best) out.push(this.pair(best.p, d, best.match));
+    }
+    return out;
+  }
+
+  /** A pairing's score: throughput of the GPU budget, or throughput per GPU when sizing for a request rate. */
+  private matchScore(m: RateMatch): number {
+    return this.r.requestRate === undefined ? m.rate : m.rate / m.gpus;
+  }
+
+  /** Rate-match x prefill : y decode workers for one prefill and one decode option. */
+  private rateMatch(p: PrefillOption, d: DecodeOption): RateMatch | undefined {
+    const idleTtft = p.serviceMs + p.transferMs;
+    const maxUtil = Queueing.maxUtilisation(idleTtft, p.serviceMs, this.r.ttftMs, PREFILL_UTILISATION_CAP);
+    const util = maxUtil > 0 ? maxUtil : PREFILL_UTILISATION_CAP;
+    const prefillRate = p.capacity * util;
+    const decodeRate = d.capacity * DECODE_OCCUPANCY;
+    const gp = p.layout.gpus;
+    const gd = d.layout.gpus;
+    if (this.r.requestRate !== undefined) {
+      const x = Math.ceil(this.r.requestRate / prefillRate - 1e-9);
+      const y = Math.ceil(this.r.requestRate / decodeRate - 1e-9);
+      const gpus = x * gp + y * gd;
+      if (this.r.totalGpus !== undefined && gpus > this.r.totalGpus) return undefined;
+      return { x, y, rate: this.r.requestRate, gpus, prefillBound: x * prefillRate <= y * decodeRate };
+    }
+    let choice: RateMatch | undefined;
+    const budget = this.r.totalGpus!;
+    for (let x = 1; x * gp + gd <= budget; x++) {
+      const room = Math.floor((budget - x * gp) / gd);
+      const y = Math.min(room, Math.ceil(x * prefillRate / decodeRate - 1e-9));
+      const rate = Math.min(x * prefillRate, y * decodeRate);
+      const gpus = x * gp + y * gd;
+      if (!choice || rate > choice.rate * (1 + 1e-12) || (rate >= choice.rate * (1 - 1e-12) && gpus < choice.gpus)) {
+        choice = { x, y, rate, gpus, prefillBound: x * prefillRate <= y * decodeRate };
+      }
+    }
+    return choice;
+  }
+
+  private pair(p: PrefillOption, d: DecodeOption, choice: RateMatch): ScoredCandidate {
+    const idleTtft = p.serviceMs + p.transferMs;
+    const { x, y, rate } = choice;
+    const prefillUtil = rate / (x * p.capacity);
+    const ttft = p.serviceMs + Queueing.waitMs(prefillUtil, p.serviceMs) + p.transferMs;
+    const { gpus } = choice;
+    const limiting = choice.prefillBound ? 'prefill' : 'decode';
+    const rationale = [
+      `${x} prefill TP${p.layout.tensorParallel} (batch ${p.batch}) : ${y} decode TP${d.layout.tensorParallel} (batch ${d.batch}) workers`,
+      `prefill at ${pct(prefillUtil)} utilisation (M/D/1 wait ${round(ttft - idleTtft, 1)} ms)`,
+      `decode batch ${d.batch}${d.batch === d.admissible ? ' capped by the KV-cache budget' : ''}`,
+      `${limiting}-bound`,
+    ].join('; ');
+    return this.candidate({
+      mode: ServingMode.DISAGGREGATED,
+      backend: p.layout.backend,
+      prefill: p.pool(x),
+      decode: d.pool(y),
+      gpus,
+      ttftMs: ttft,
+      itlMs: d.itlMs,
+      requestsPerSecond: rate,
+      rationale,
+    }, `disagg|${p.layout.backend}|${p.layout.tensorParallel}|${p.layout.pipelineParallel}|${p.layout.expertParallel}|${p.batch}|${d.layout.tensorParallel}|${d.layout.pipelineParallel}|${d.layout.expertParallel}|${d.batch}`);
+  }
+
+  private candidate(c: Omit<PlanCandidate, 'tokensPerSecondPerGpu' | 'tokensPerSecondPerUser' | 'meetsSla'>, key: string): ScoredCandidate {
+    const tokensPerSecond = c.requestsPerSecond * this.r.osl;
+    const perBudgetGpu = tokensPerSecond / (this.r.requestRate === undefined ? this.r.totalGpus! : c.gpus);
+    const violation = Math.max(c.ttftMs / this.r.ttftMs, c.itlMs / this.r.itlMs);
+    return {
+      ...c,
+      ttftMs: round(c.ttftMs, 2),
+      itlMs: round(c.itlMs, 2),
+      requestsPerSecond: round(c.requestsPerSecond, 3),
+      tokensPerSecondPerGpu: round(tokensPerSecond / c.gpus, 1),
+      tokensPerSecondPerUser: round(1000 / c.itlMs, 1),
+      meetsSla: violation <= 1 + 1e-9,
+      score: perBudgetGpu,
+      violation,
+      key,
+    };
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function pct(x: number): string {
+  return `${Math.round(100 * x)} %`;
+}

@@ -1,0 +1,206 @@
+import { ForwardPass } from './forward-pass';
+import { Estimate, PlanCandidate, PlanResult } from './plan-result';
+import { PlanSearch, ResolvedPlan, ScoredCandidate } from './search';
+import { EstimateMode, EstimateRequest, PlanRequest, ServingMode } from './sla';
+import { PropError } from '../common/errors';
+import { Backend } from '../engines/backend';
+
+const GIB = 1024 ** 3;
+const ALL_BACKENDS = [Backend.VLLM, Backend.SGLANG, Backend.TRTLLM];
+
+/**
+ * Synth-time SLA optimizer: predicts latency and throughput of LLM serving configurations from kernel costs
+ * (roofline x efficiency calibrated on measured H100/H200 kernels) and picks the configuration with the most
+ * output tokens/s per GPU that meets the time-to-first-token and inter-token-latency targets.
+ *
+ * Pure computation: no I/O, deterministic for the same inputs.
+ */
+export class SlaOptimizer {
+  /**
+   * Searches aggregated and disaggregated deployments (tensor parallelism, pipeline stages when a node cannot hold the
+   * model, expert parallelism for MoE, batch sizes, token budgets, prefill:decode ratios).
+   * Throws naming the closest configuration and the limit it misses when nothing meets the SLA, unless `bestEffort`.
+   */
+  public static plan(request: PlanRequest): PlanResult {
+    const r = SlaOptimizer.resolve(request);
+    const search = new PlanSearch(r);
+    const all = search.run();
+    if (all.length === 0) {
+      throw PropError.invalid('SlaOptimizer.plan', 'hardware.totalGpus', r.totalGpus,
+        'enough GPUs for at least one engine that holds the model',
+        `${r.model.name} (${(r.model.weightBytes(r.quantization) / GIB).toFixed(1)} GiB of ${r.quantization} weights) does not fit any engine of `
+        + `${r.minGpusPerEngine}-${r.maxGpusPerEngine} x ${r.gpu.name} (${r.gpu.memoryGiB} GiB) within the GPU budget`);
+    }
+    const ranked = [...all].sort((a, b) => (PlanSearch.better(a, b) ? -1 : PlanSearch.better(b, a) ? 1 : 0));
+    const meeting = ranked.filter(c => c.meetsSla);
+    let best: ScoredCandidate;
+    if (meeting.length > 0) {
+      best = meeting[0];
+    } else {
+      const closest = [...all].sort((a, b) => a.violation - b.violation || (a.key < b.key ? -1 : 1))[0];
+      if (!request.bestEffort) throw SlaOptimizer.missError(r, closest);
+      best = closest;
+    }
+    const json = {
+      model: r.model.name,
+      gpu: r.gpu.name,
+      backends: r.backends,
+      modes: r.modes,
+      quantization: r.quantization,
+      kvCacheDtype: r.kvCacheDtype,
+      isl: r.isl,
+      osl: r.osl,
+      requestRate: r.requestRate,
+      totalGpus: r.totalGpus,
+      ttftMs: r.ttftMs,
+      itlMs: r.itlMs,
+    };
+    return PlanResult._of(SlaOptimizer.publicView(best), SlaOptimizer.pareto(all, r).map(SlaOptimizer.publicView), search.evaluated, json);
+  }
+
+  /** Predicts one fixed engine configuration: latencies, throughput, memory and whether the engine admits the batch. */
+  public static estimate(request: EstimateRequest): Estimate {
+    const where = 'SlaOptimizer.estimate';
+    const model = request.model;
+    const tp = request.tensorParallel;
+    const pp = request.pipelineParallel ?? 1;
+    const ep = request.expertParallel ?? 1;
+    const isl = request.inputSequenceLength ?? 512;
+    const osl = request.outputSequenceLength ?? 128;
+    PropError.integer(where, 'tensorParallel', tp, 1, 64);
+    PropError.integer(where, 'pipelineParallel', pp, 1, 16);
+    PropError.integer(where, 'expertParallel', ep, 1, 64);
+    PropError.integer(where, 'batchSize', request.batchSize, 1, 65536);
+    PropError.integer(where, 'inputSequenceLength', isl, 1);
+    PropError.integer(where, 'outputSequenceLength', osl, 1);
+    PropError.check(model.numAttentionHeads % tp === 0, where, 'tensorParallel', tp, `a divisor of the model's ${model.numAttentionHeads} attention heads`);
+    PropError.check(tp % ep === 0 && (ep === 1 || model.isMoe), where, 'expertParallel', ep,
+      model.isMoe ? `a divisor of tensorParallel (${tp})` : '1 (the model has no experts)');
+    const fp = new ForwardPass(model, request.gpu, {
+      backend: request.backend,
+      tensorParallel: tp,
+      pipelineParallel: pp,
+      expertParallel: ep,
+      quantization: request.quantization ?? model.quantization,
+      kvCacheDtype: request.kvCacheDtype ?? model.kvCacheDtype,
+    });
+    const b = request.batchSize;
+    const mode = request.mode ?? EstimateMode.AGGREGATED;
+    const tokens = mode === EstimateMode.PREFILL ? Math.max(8192, b * isl) : 8192;
+    const mem = fp.memory(isl + osl, tokens);
+    const gpus = tp * pp;
+    let ttft: number;
+    let itl: number;
+    let rps: number;
+    const kvMid = isl + osl / 2;
+    const steps = Math.max(1, osl - 1);
+    if (mode === EstimateMode.PREFILL) {
+      ttft = fp.iterationMs(b * isl, b, 0, 0);
+      itl = 0;
+      rps = b * 1000 / ttft;
+    } else if (mode === EstimateMode.DECODE) {
+      ttft = fp.iterationMs(isl, 1, 0, 0);
+      itl = fp.iterationMs(0, 0, b, kvMid);
+      rps = b * 1000 / (itl * steps);
+    } else {
+      // In-flight batching: the prompts of the batch are prefilled in chunks alongside the decoding requests.
+      const chunkPrompts = Math.max(1, Math.min(b, Math.ceil(tokens / isl)));
+      const prefillTokens = Math.min(tokens, isl * chunkPrompts);
+      const mix = fp.iterationMs(prefillTokens, chunkPrompts, Math.max(0, b - chunkPrompts), kvMid);
+      const dec = fp.iterationMs(0, 0, b, kvMid);
+      const mixed = b * isl / prefillTokens;
+      const cycle = mixed <= steps ? mixed * mix + (steps - mixed) * dec : mixed * mix;
+      ttft = Math.ceil(isl / tokens) * mix;
+      itl = cycle / Math.max(steps, mixed);
+      rps = b * 1000 / cycle;
+    }
+    const weightsFit = mem.weightBytes + mem.reserveBytes < request.gpu.memoryGiB * GIB;
+    const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+    return {
+      ttftMs: round(ttft, 2),
+      itlMs: round(itl, 2),
+      tokensPerSecondPerGpu: round(rps * (mode === EstimateMode.PREFILL ? 1 : osl) / gpus, 1),
+      tokensPerSecondPerUser: itl > 0 ? round(1000 / itl, 1) : 0,
+      requestsPerSecond: round(rps, 3),
+      memoryGiBPerGpu: round((mem.weightBytes + mem.reserveBytes + b * mem.kvBytesPerSequence) / GIB, 1),
+      weightGiBPerGpu: round(mem.weightBytes / GIB, 1),
+      kvCacheGiBPerGpu: round(mem.kvBudgetBytes / GIB, 1),
+      admissibleSequences: mem.maxSequences,
+      fits: weightsFit && mem.maxSequences >= b,
+    };
+  }
+
+  private static resolve(q: PlanRequest): ResolvedPlan {
+    const where = 'SlaOptimizer.plan';
+    const w = q.workload ?? {};
+    const s = q.sla ?? {};
+    const h = q.hardware ?? {};
+    const gpusPerNode = h.gpusPerNode ?? q.gpu.gpusPerNode;
+    PropError.integer(where, 'workload.inputSequenceLength', w.inputSequenceLength, 1, 1_048_576);
+    PropError.integer(where, 'workload.outputSequenceLength', w.outputSequenceLength, 1, 1_048_576);
+    PropError.integer(where, 'hardware.totalGpus', h.totalGpus, 1, 100_000);
+    PropError.integer(where, 'hardware.gpusPerNode', h.gpusPerNode, 1, 1024);
+    PropError.integer(where, 'hardware.minGpusPerEngine', h.minGpusPerEngine, 1, 1024);
+    PropError.integer(where, 'hardware.maxGpusPerEngine', h.maxGpusPerEngine, 1, 1024);
+    for (const [prop, v] of [['sla.ttftMs', s.ttftMs], ['sla.itlMs', s.itlMs], ['workload.requestRate', w.requestRate]] as const) {
+      PropError.check(v === undefined || (Number.isFinite(v) && v > 0), where, prop, v, 'a positive number');
+    }
+    PropError.check(h.totalGpus !== undefined || w.requestRate !== undefined, where, 'hardware.totalGpus', h.totalGpus,
+      'a GPU budget, or a workload.requestRate to size the deployment for');
+    const min = h.minGpusPerEngine ?? 1;
+    const max = h.maxGpusPerEngine ?? gpusPerNode * 2;
+    PropError.check(min <= max, where, 'hardware.minGpusPerEngine', min, `at most maxGpusPerEngine (${max})`);
+    const backends = q.backends ?? ALL_BACKENDS;
+    PropError.check(backends.length > 0, where, 'backends', backends, `one or more of ${ALL_BACKENDS.join(', ')}`);
+    const modes = q.modes ?? [ServingMode.AGGREGATED, ServingMode.DISAGGREGATED];
+    PropError.check(modes.length > 0, where, 'modes', modes, 'one or more of agg, disagg');
+    const isl = w.inputSequenceLength ?? 512;
+    const osl = w.outputSequenceLength ?? 128;
+    PropError.check(isl + osl <= q.model.maxContextLength, where, 'workload.inputSequenceLength', isl,
+      `ISL + OSL within the model's context of ${q.model.maxContextLength} tokens`);
+    return {
+      model: q.model,
+      gpu: q.gpu,
+      backends: ALL_BACKENDS.filter(b => backends.includes(b)),
+      modes: [ServingMode.AGGREGATED, ServingMode.DISAGGREGATED].filter(m => modes.includes(m)),
+      quantization: q.quantization ?? q.model.quantization,
+      kvCacheDtype: q.kvCacheDtype ?? q.model.kvCacheDtype,
+      isl,
+      osl,
+      requestRate: w.requestRate,
+      totalGpus: h.totalGpus,
+      minGpusPerEngine: min,
+      maxGpusPerEngine: max,
+      gpusPerNode,
+      ttftMs: s.ttftMs ?? 100,
+      itlMs: s.itlMs ?? 15,
+    };
+  }
+
+  /** Non-dominated on (tokens/s/user, tokens/s/GPU) among configurations that meet TTFT; fastest per user first. */
+  private static pareto(all: ScoredCandidate[], r: ResolvedPlan): ScoredCandidate[] {
+    const pool = all.filter(c => c.ttftMs <= r.ttftMs);
+    const sorted = [...(pool.length > 0 ? pool : all)].sort((a, b) =>
+      b.tokensPerSecondPerUser - a.tokensPerSecondPerUser || b.score - a.score || (a.key < b.key ? -1 : 1));
+    const front: ScoredCandidate[] = [];
+    for (const c of sorted) {
+      if (front.length === 0 || c.score > front[front.length - 1].score + 1e-9) front.push(c);
+    }
+    return front;
+  }
+
+  private static missError(r: ResolvedPlan, c: ScoredCandidate): Error {
+    const misses = [
+      c.ttftMs > r.ttftMs ? `TTFT ${c.ttftMs} ms > ${r.ttftMs} ms` : undefined,
+      c.itlMs > r.itlMs ? `ITL ${c.itlMs} ms > ${r.itlMs} ms` : undefined,
+    ].filter(Boolean).join(' and ');
+    return PropError.invalid('SlaOptimizer.plan', 'sla', { ttftMs: r.ttftMs, itlMs: r.itlMs },
+      'targets some configuration can meet: relax TTFT/ITL, allow more GPUs per engine, pick a faster GPU or quantization, or set bestEffort',
+      `no configuration of ${r.model.name} on ${r.gpu.name} meets it; closest: ${PlanResult._describe(c)} (misses ${misses})`);
+  }
+
+  private static publicView(c: ScoredCandidate): PlanCandidate {
+    const { score: _s, violation: _v, key: _k, ...rest } = c;
+    return rest;
+  }
+}

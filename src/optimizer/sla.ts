@@ -1,0 +1,190 @@
+import { Backend } from '../engines/backend';
+import { GpuProfile } from '../gpu/gpu-profile';
+import { ModelArchitecture } from '../model/model-architecture';
+import { KvCacheDtype, Quantization } from '../model/precision';
+
+/**
+ * How requests are served: one pool that prefills and decodes, or separate prefill and decode pools.
+ */
+export enum ServingMode {
+  /** One worker pool does prefill and decode with in-flight batching. */
+  AGGREGATED = 'agg',
+  /** Prefill workers hand the KV cache to decode workers. */
+  DISAGGREGATED = 'disagg',
+}
+
+/**
+ * Latency targets, in milliseconds (plain numbers so the plan serialises as-is).
+ */
+export interface Sla {
+  /**
+   * Time to first token, ms, including queueing at the planned load.
+   * @default 100
+   */
+  readonly ttftMs?: number;
+  /**
+   * Inter-token latency (time per output token after the first), ms.
+   * @default 15
+   */
+  readonly itlMs?: number;
+}
+
+/**
+ * The traffic to plan for.
+ */
+export interface Workload {
+  /**
+   * Input (prompt) tokens per request.
+   * @default 512
+   */
+  readonly inputSequenceLength?: number;
+  /**
+   * Output tokens per request.
+   * @default 128
+   */
+  readonly outputSequenceLength?: number;
+  /**
+   * Requests per second the deployment must sustain. When set, the plan uses as few GPUs as carry this rate.
+   * @default - use the GPUs in `HardwareConstraints.totalGpus` as well as possible
+   */
+  readonly requestRate?: number;
+}
+
+/**
+ * What hardware the plan may use.
+ */
+export interface HardwareConstraints {
+  /**
+   * GPUs the whole deployment may use. Required unless `Workload.requestRate` is set.
+   * @default - no limit when a request rate is given
+   */
+  readonly totalGpus?: number;
+  /**
+   * Fewest GPUs per engine (worker).
+   * @default 1
+   */
+  readonly minGpusPerEngine?: number;
+  /**
+   * Most GPUs per engine (worker).
+   * @default - GPUs per node x 2 (pipeline parallelism across two nodes only when one node cannot hold the model)
+   */
+  readonly maxGpusPerEngine?: number;
+  /**
+   * GPUs per node.
+   * @default - the GPU profile's `gpusPerNode`
+   */
+  readonly gpusPerNode?: number;
+}
+
+/**
+ * What `SlaOptimizer.plan` needs.
+ */
+export interface PlanRequest {
+  /** The model to serve. */
+  readonly model: ModelArchitecture;
+  /** The GPU type. */
+  readonly gpu: GpuProfile;
+  /**
+   * Engines to consider.
+   * @default - vLLM, SGLang and TensorRT-LLM
+   */
+  readonly backends?: Backend[];
+  /**
+   * Serving modes to consider.
+   * @default - aggregated and disaggregated
+   */
+  readonly modes?: ServingMode[];
+  /**
+   * Weight precision.
+   * @default - the model checkpoint's
+   */
+  readonly quantization?: Quantization;
+  /**
+   * KV-cache data type.
+   * @default - the model checkpoint's
+   */
+  readonly kvCacheDtype?: KvCacheDtype;
+  /**
+   * Traffic.
+   * @default - ISL 512, OSL 128
+   */
+  readonly workload?: Workload;
+  /**
+   * Latency targets.
+   * @default - TTFT 100 ms, ITL 15 ms
+   */
+  readonly sla?: Sla;
+  /**
+   * Hardware limits.
+   * @default - none beyond the GPU's node size
+   */
+  readonly hardware?: HardwareConstraints;
+  /**
+   * When nothing meets the SLA, return the closest configuration instead of throwing.
+   * @default false
+   */
+  readonly bestEffort?: boolean;
+}
+
+/**
+ * The role of the engine `SlaOptimizer.estimate` predicts.
+ */
+export enum EstimateMode {
+  /** An aggregated engine: in-flight batching of prefill and decode. */
+  AGGREGATED = 'agg',
+  /** A disaggregated prefill engine: batches of prompts. */
+  PREFILL = 'prefill',
+  /** A disaggregated decode engine: a full decode batch. */
+  DECODE = 'decode',
+}
+
+/**
+ * One fixed engine configuration to predict.
+ */
+export interface EstimateRequest {
+  /** The model. */
+  readonly model: ModelArchitecture;
+  /** The GPU type. */
+  readonly gpu: GpuProfile;
+  /** The engine. */
+  readonly backend: Backend;
+  /**
+   * Engine role.
+   * @default EstimateMode.AGGREGATED
+   */
+  readonly mode?: EstimateMode;
+  /** Tensor-parallel GPUs. */
+  readonly tensorParallel: number;
+  /**
+   * Pipeline stages.
+   * @default 1
+   */
+  readonly pipelineParallel?: number;
+  /**
+   * Expert-parallel ranks (MoE), a divisor of `tensorParallel`.
+   * @default 1
+   */
+  readonly expertParallel?: number;
+  /** Concurrent sequences (decode batch; prompts per prefill batch). */
+  readonly batchSize: number;
+  /**
+   * Input tokens per request.
+   * @default 512
+   */
+  readonly inputSequenceLength?: number;
+  /**
+   * Output tokens per request.
+   * @default 128
+   */
+  readonly outputSequenceLength?: number;
+  /**
+   * Weight precision.
+   * @default - the model checkpoint's
+   */
+  readonly quantization?: Quantization;
+  /**
+   * KV-cache data type.
+   * @default - the model checkpoint's
+   */
+  readonly kvCacheDtype?: KvCacheDtype;
+}
