@@ -83,6 +83,8 @@ export abstract class PoolAutoscaler extends Construct {
         props.scaleDownStabilization.toHumanString(), 'a whole number of seconds up to one hour');
       this._scaleDownSeconds = seconds;
     }
+    // Last, so an autoscaler refused above never claims the pool.
+    props.target._attach(this);
     this.node.addValidation({ validate: () => this.target._validate(this) });
   }
 

@@ -1,5 +1,4 @@
 import { IConstruct } from 'constructs';
-import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { ComponentType } from '../graph/component-type';
 import { DynamoComponent } from '../graph/dynamo-component';
@@ -11,7 +10,7 @@ import { DynamoNames } from '../graph/names';
 export interface ScalingAdapterProps {
   /** `metadata.name` of the DynamoGraphDeployment. */
   readonly graphName: string;
-  /** Component name in the graph (DGD `components[].name` / `services` key); it must have its scaling adapter on. */
+  /** Component name in the graph (DGD `components[].name` / `services` key); its scaling adapter must be on there. */
   readonly componentName: string;
   /**
    * Namespace of the graph.
@@ -32,7 +31,7 @@ export interface ScalingAdapterProps {
  */
 export class ScalingTarget {
   /**
-   * A pool (or other component) of a `DynamoGraph` in this app. Its scaling adapter must be on (`scalingAdapter: true`).
+   * A pool (or the frontend) of a `DynamoGraph` in this app. The autoscaler turns its scaling adapter on.
    */
   public static pool(component: DynamoComponent): ScalingTarget {
     return new ScalingTarget(component.graph.name, component.componentName, () => component.graph.namespace, component.graph.backend, component);
@@ -78,13 +77,19 @@ export class ScalingTarget {
   }
 
   /**
-   * Problems only visible once the graph is complete (at synth).
+   * Makes `scaler` the driver of the component's scaling adapter, turning it on (components of this app only).
    * @internal
    */
-  public _validate(scope: IConstruct): string[] {
-    if (!this.component) return [];
-    return this.component._plan().scalingAdapter ? [] : [PropError.invalid(scope, 'target', this.component.node.path, 'a component with scalingAdapter: true',
-      `the operator only creates DynamoGraphDeploymentScalingAdapter '${this.adapterName}' for components whose scaling adapter is on`).message];
+  public _attach(scaler: IConstruct): void {
+    this.component?._enableScalingAdapter(scaler);
+  }
+
+  /**
+   * Problems only visible once the app is complete (at synth): another Planner or autoscaler drives the component.
+   * @internal
+   */
+  public _validate(scaler: IConstruct): string[] {
+    return this.component?._scalingConflicts(scaler) ?? [];
   }
 
   /**

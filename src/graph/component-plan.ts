@@ -20,7 +20,8 @@ export interface ClaimMountPlan {
 export interface ComponentPlan {
   readonly name: string;
   readonly type: ComponentType;
-  readonly replicas: number;
+  /** Undefined when the scaling adapter owns the count. */
+  readonly replicas?: number;
   readonly image: string;
   readonly runtimeVersionOverride?: string;
   readonly command?: string[];

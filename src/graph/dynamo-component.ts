@@ -70,7 +70,8 @@ export interface DynamoComponentProps {
    */
   readonly componentName?: string;
   /**
-   * Number of replicas (for multinode pools: replicas of the whole multi-node engine).
+   * Number of replicas (for multinode pools: replicas of the whole multi-node engine). Leave it unset on a
+   * component whose scaling adapter is on: the adapter owns the count, and the DGD then carries none.
    * @default 1
    */
   readonly replicas?: number;
@@ -112,8 +113,10 @@ export interface DynamoComponentProps {
   readonly podAnnotations?: { [key: string]: string };
   /**
    * Let a DynamoGraphDeploymentScalingAdapter own the replica count, so HPA, KEDA or the Planner can scale the
-   * component through its `/scale` subresource (see `DynamoGraph.scalingAdapterName`).
-   * @default false
+   * component through its `/scale` subresource (see `DynamoGraph.scalingAdapterName`). A `Planner`,
+   * `HpaPoolAutoscaler` or `KedaPoolAutoscaler` of this app turns it on for the components it scales; set it
+   * yourself only for an autoscaler defined elsewhere.
+   * @default - on when a Planner or autoscaler of this app scales the component, off otherwise
    */
   readonly scalingAdapter?: boolean;
 }
@@ -176,15 +179,25 @@ export abstract class DynamoComponent extends Construct {
     return x !== null && typeof x === 'object' && COMPONENT_SYMBOL in x;
   }
 
+  /** `Kind 'path'` of a construct, for messages that name two constructs. */
+  private static describe(c: IConstruct): string {
+    return `${c.constructor.name} '${c.node.path}'`;
+  }
+
   /** The graph this component belongs to. */
   public readonly graph: DynamoGraph;
   /** The component name in the DGD (`components[].name` / `services` key). */
   public readonly componentName: string;
   /** The component's role. */
   public readonly type: ComponentType;
-  /** Replica count (for multinode pools: whole engines). */
+  /**
+   * Replica count (for multinode pools: whole engines). While the scaling adapter is on, this is only the count the
+   * adapter starts from (1); the DGD does not carry it.
+   */
   public readonly replicas: number;
   private readonly props: DynamoComponentProps;
+  /** Autoscalers outside the graph that drive this component, in the order they were created. */
+  private readonly autoscalers: IConstruct[] = [];
 
   protected constructor(graph: DynamoGraph, id: string, type: ComponentType, props: DynamoComponentProps) {
     super(graph, id);
@@ -201,6 +214,52 @@ export abstract class DynamoComponent extends Construct {
     DynamoComponent._checkMetadata(this, 'podLabels', props.podLabels, true);
     DynamoComponent._checkMetadata(this, 'podAnnotations', props.podAnnotations, false);
     graph._register(this);
+    this.node.addValidation({ validate: () => this.validateScaling() });
+  }
+
+  /**
+   * The Planner and autoscalers of this app that scale the component through its scaling adapter: graph components
+   * first (the Planner), then autoscalers in the order they were created.
+   */
+  public get scaledBy(): IConstruct[] {
+    return [...this.graph.components.filter(c => c !== this && c._scales(this)), ...this.autoscalers];
+  }
+
+  /**
+   * True when a DynamoGraphDeploymentScalingAdapter owns the replica count: `scalingAdapter: true`, or a Planner or
+   * autoscaler of this app scales the component. The DGD then leaves `replicas` out.
+   */
+  public get scalingAdapterEnabled(): boolean {
+    return this.props.scalingAdapter ?? this.scaledBy.length > 0;
+  }
+
+  /**
+   * Turns the scaling adapter on for an autoscaler (HPA, KEDA) that drives this component.
+   * @internal
+   */
+  public _enableScalingAdapter(scaler: IConstruct): void {
+    PropError.check(this.type !== ComponentType.PLANNER, scaler, 'target', this.node.path, 'a frontend or worker pool',
+      'the Planner runs as one replica and is not scaled');
+    if (!this.autoscalers.includes(scaler)) this.autoscalers.push(scaler);
+  }
+
+  /**
+   * True when this component scales `component` through its scaling adapter (the Planner scales its graph's pools).
+   * @internal
+   */
+  public _scales(_component: DynamoComponent): boolean {
+    return false;
+  }
+
+  /**
+   * The error of `scaler` driving this component when another Planner or autoscaler already does.
+   * @internal
+   */
+  public _scalingConflicts(scaler: IConstruct): string[] {
+    const [first, ...others] = this.scaledBy;
+    if (first === undefined || !others.includes(scaler)) return [];
+    return [PropError.invalid(scaler, 'target', this.node.path, 'a component no other Planner or autoscaler scales',
+      `${DynamoComponent.describe(first)} already scales it through DynamoGraphDeploymentScalingAdapter '${this.graph.scalingAdapterName(this)}'; two drivers would fight over its replicas`).message];
   }
 
   /** The image of the main container. */
@@ -228,7 +287,8 @@ export abstract class DynamoComponent extends Construct {
     return {
       name: this.componentName,
       type: this.type,
-      replicas: this.replicas,
+      // The scaling adapter owns the count: a DGD that also writes it is reset by every GitOps sync.
+      replicas: this.scalingAdapterEnabled ? undefined : this.replicas,
       image,
       runtimeVersionOverride: DynamoRuntime._versionOverride(this, image, explicitVersion),
       command: d.command,
@@ -246,7 +306,7 @@ export abstract class DynamoComponent extends Construct {
       readinessProbe: d.readinessProbe,
       sharedMemorySize: d.sharedMemorySize,
       nodeCount: d.nodeCount,
-      scalingAdapter: this.props.scalingAdapter ?? false,
+      scalingAdapter: this.scalingAdapterEnabled,
       modelRef: d.modelRef,
       nodeSelector: d.nodeSelector,
       affinity: d.affinity,
@@ -265,5 +325,22 @@ export abstract class DynamoComponent extends Construct {
    * @internal
    */
   public abstract _details(): ComponentDetails;
+
+  private validateScaling(): string[] {
+    const errors: string[] = [];
+    const [scaler] = this.scaledBy;
+    const adapter = `DynamoGraphDeploymentScalingAdapter '${this.graph.scalingAdapterName(this)}'`;
+    if (this.props.scalingAdapter === false && scaler !== undefined) {
+      errors.push(PropError.invalid(this, 'scalingAdapter', false, 'true or unset on a component a Planner or autoscaler scales',
+        `${DynamoComponent.describe(scaler)} scales it through ${adapter}`).message);
+    }
+    if (this.props.replicas !== undefined && this.scalingAdapterEnabled) {
+      const owner = scaler ? `${adapter} (driven by ${DynamoComponent.describe(scaler)})` : adapter;
+      errors.push(PropError.invalid(this, 'replicas', this.props.replicas,
+        'unset while the scaling adapter is on; start more replicas with the autoscaler\'s minReplicas or the Planner\'s minEndpoints',
+        `${owner} owns the replica count, and a DGD that writes it too is reset on every ArgoCD/Flux sync, undoing each scaling step`).message);
+    }
+    return errors;
+  }
 
 }

@@ -174,8 +174,9 @@ export class DynamoGraph extends Construct {
   }
 
   /**
-   * Name of the DynamoGraphDeploymentScalingAdapter the operator creates for a component with `scalingAdapter`:
-   * `<graph>-<lower-cased component name>`. HPA, KEDA and the Planner target its `/scale` subresource.
+   * Name of the DynamoGraphDeploymentScalingAdapter the operator creates for a component whose scaling adapter is on
+   * (`scalingAdapterEnabled`): `<graph>-<lower-cased component name>`. HPA, KEDA and the Planner target its `/scale`
+   * subresource.
    */
   public scalingAdapterName(component: DynamoComponent): string {
     return `${this.name}-${component.componentName.toLowerCase()}`;

@@ -58,7 +58,7 @@ const MANAGED: { [mode: string]: ComponentType[] } = {
  * ```ts
  * new Planner(graph, 'Planner', { ttftMs: 300, itlMs: 20, maxGpuBudget: 16 });
  * ```
- * The pools it scales need `scalingAdapter: true`.
+ * It turns on the scaling adapters of the pools it scales; those pools then leave `replicas` to it.
  */
 export class Planner extends DynamoComponent {
   /** The planner image of the current Dynamo release. */
@@ -117,6 +117,11 @@ export class Planner extends DynamoComponent {
   }
 
   /** @internal */
+  public _scales(component: DynamoComponent): boolean {
+    return this.scaledPools.includes(component as WorkerPool);
+  }
+
+  /** @internal */
   public _defaultImage(): string | undefined {
     return Planner.DEFAULT_IMAGE;
   }
@@ -153,10 +158,6 @@ export class Planner extends DynamoComponent {
         errors.push(PropError.invalid(this, 'mode', mode, `a graph with one ${type} pool`,
           `the Planner scales one pool per role and cannot choose between ${ofType.map(p => p.componentName).join(', ')}`).message);
       }
-    }
-    for (const pool of pools.filter(p => !p._plan().scalingAdapter)) {
-      errors.push(PropError.invalid(pool, 'scalingAdapter', false, 'true on pools the Planner scales',
-        `Planner '${this.componentName}' scales it through DynamoGraphDeploymentScalingAdapter '${this.graph.scalingAdapterName(pool)}'`).message);
     }
     const budget = this.settings.maxGpuBudget ?? PlannerConfig.DEFAULT_MAX_GPU_BUDGET;
     const minReplicas = this.settings.minEndpoints ?? 1;

@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import { disaggGraph } from './fixtures';
-import { Backend, HpaPoolAutoscaler, KedaPoolAutoscaler, ScalingMetric, ScalingTarget } from '../../src';
+import { AggregatedPool, Backend, DynamoGraph, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, Planner, ScalingMetric, ScalingTarget } from '../../src';
 import { expectValid } from '../support/validate';
 
 const objectsOf = (chart: any, kind: string) => Testing.synth(chart).filter((o: any) => o.kind === kind);
@@ -90,11 +90,55 @@ describe('HpaPoolAutoscaler', () => {
 });
 
 describe('pool autoscaler validation', () => {
-  test('the pool must have its scaling adapter on (reported at synth)', () => {
+  test('turns on the scaling adapter of the pool it scales, which then leaves replicas out of the DGD', () => {
+    const { chart, graph, decode, prefill } = disaggGraph();
+    new KedaPoolAutoscaler(chart, 'S', { target: ScalingTarget.pool(decode), maxReplicas: 2, metrics: [ScalingMetric.kvCacheUsage(70)] });
+    expect(decode.scalingAdapterEnabled).toBe(true);
+    expect(decode.scaledBy.map(s => s.node.path)).toEqual(['test/S']);
+    expect(prefill.scalingAdapterEnabled).toBe(false);
+    const components = Testing.synth(chart).find((o: any) => o.kind === 'DynamoGraphDeployment').spec.components;
+    const byName = (n: string) => components.find((c: any) => c.name === n);
+    expect(byName('Decode').scalingAdapter).toEqual({});
+    expect(byName('Decode')).not.toHaveProperty('replicas');
+    expect(byName('Prefill')).toMatchObject({ replicas: 1 });
+    expect(byName('Prefill')).not.toHaveProperty('scalingAdapter');
+    expect(graph.node.findAll().flatMap(c => c.node.validate())).toEqual([]);
+  });
+
+  test('a pool whose scaling adapter is switched off cannot be autoscaled (reported at synth)', () => {
     const { chart, decode } = disaggGraph({ scalingAdapter: false });
     new KedaPoolAutoscaler(chart, 'S', { target: ScalingTarget.pool(decode), maxReplicas: 2, metrics: [ScalingMetric.kvCacheUsage(70)] });
     const errors = chart.node.findAll().flatMap(c => c.node.validate());
-    expect(errors.join('\n')).toMatch(/\[test\/S\] 'target' is 'test\/qwen\/Decode': the operator only creates DynamoGraphDeploymentScalingAdapter 'qwen-decode'.*allowed: a component with scalingAdapter: true/);
+    expect(errors).toEqual([
+      "[test/qwen/Decode] 'scalingAdapter' is false: KedaPoolAutoscaler 'test/S' scales it through DynamoGraphDeploymentScalingAdapter 'qwen-decode'. allowed: true or unset on a component a Planner or autoscaler scales",
+    ]);
+  });
+
+  test('two autoscalers on one pool: the second is refused, naming the first', () => {
+    const { chart, decode } = disaggGraph();
+    const metrics = [ScalingMetric.kvCacheUsage(70)];
+    new KedaPoolAutoscaler(chart, 'Keda', { target: ScalingTarget.pool(decode), maxReplicas: 2, metrics });
+    new HpaPoolAutoscaler(chart, 'Hpa', { target: ScalingTarget.pool(decode), maxReplicas: 2, metrics, name: 'decode-hpa' });
+    const errors = chart.node.findAll().flatMap(c => c.node.validate());
+    expect(errors).toEqual([
+      "[test/Hpa] 'target' is 'test/qwen/Decode': KedaPoolAutoscaler 'test/Keda' already scales it through DynamoGraphDeploymentScalingAdapter 'qwen-decode'; two drivers would fight over its replicas. allowed: a component no other Planner or autoscaler scales",
+    ]);
+  });
+
+  test('the Planner cannot be autoscaled', () => {
+    const { chart, graph } = disaggGraph();
+    const planner = new Planner(graph, 'Planner');
+    expect(() => new HpaPoolAutoscaler(chart, 'P', { target: ScalingTarget.pool(planner), maxReplicas: 2, metrics: [ScalingMetric.cpuUtilization(50)] }))
+      .toThrow("[test/P] 'target' is 'test/qwen/Planner': the Planner runs as one replica and is not scaled. allowed: a frontend or worker pool");
+  });
+
+  test('an explicit replica count on an autoscaled pool is refused: GitOps would reset every scaling step', () => {
+    const chart = Testing.chart();
+    const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, namespace: 'llm' });
+    const pool = new AggregatedPool(graph, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S, replicas: 3 });
+    new HpaPoolAutoscaler(chart, 'Hpa', { target: ScalingTarget.pool(pool), minReplicas: 3, maxReplicas: 6, metrics: [ScalingMetric.queuedRequests(4)] });
+    expect(chart.node.findAll().flatMap(c => c.node.validate()).join('\n')).toMatch(
+      /^\[test\/qwen\/Worker\] 'replicas' is 3: DynamoGraphDeploymentScalingAdapter 'qwen-worker' \(driven by HpaPoolAutoscaler 'test\/Hpa'\) owns the replica count.*allowed: unset while the scaling adapter is on; start more replicas with the autoscaler's minReplicas/);
   });
 
   test('no scale to zero, max >= min, at least one metric, no duplicates', () => {

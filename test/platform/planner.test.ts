@@ -1,5 +1,8 @@
 import { Duration, Testing } from 'cdk8s';
-import { AggregatedPool, Backend, DynamoGraph, Frontend, GpuProfile, Planner, PlannerLoadPredictor, PlannerMode, PlannerRbac } from '../../src';
+import {
+  AggregatedPool, Backend, DecodePool, DynamoGraph, Frontend, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, Planner, PlannerLoadPredictor,
+  PlannerMode, PlannerRbac, PrefillPool, ScalingMetric, ScalingTarget,
+} from '../../src';
 import { disaggGraph } from '../autoscaling/fixtures';
 import { expectValid } from '../support/validate';
 
@@ -56,7 +59,7 @@ describe('Planner', () => {
     new Planner(graph, 'Planner', { rbac: PlannerRbac.RENDERED, maxGpuBudget: 8 });
     const g2 = new DynamoGraph(chart, 'other', { backend: Backend.VLLM, namespace: 'llm' });
     new Frontend(g2, 'Frontend');
-    new AggregatedPool(g2, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S, scalingAdapter: true });
+    new AggregatedPool(g2, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S });
     new Planner(g2, 'Planner', { rbac: PlannerRbac.RENDERED });
     const objects = Testing.synth(chart);
     const rbac = objects.filter((o: any) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind));
@@ -81,10 +84,49 @@ describe('Planner', () => {
     ]);
   });
 
-  test('scaled pools must have their scaling adapter on', () => {
+  test('turns on the scaling adapters of the pools it scales, whenever they are added; the DGD leaves their replicas out', () => {
+    const chart = Testing.chart();
+    const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, namespace: 'llm' });
+    const planner = new Planner(graph, 'Planner', { maxGpuBudget: 16 });
+    const frontend = new Frontend(graph, 'Frontend');
+    // Pools added after the Planner are scaled too: the choice is made at synth.
+    const prefill = new PrefillPool(graph, 'Prefill', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM });
+    const decode = new DecodePool(graph, 'Decode', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM });
+    expect([prefill, decode].map(p => p.scaledBy)).toEqual([[planner], [planner]]);
+    expect(frontend.scalingAdapterEnabled).toBe(false);
+    expect(planner.scalingAdapterEnabled).toBe(false);
+    const objects = Testing.synth(chart);
+    expect(['Prefill', 'Decode'].map(n => component(objects, n).scalingAdapter)).toEqual([{}, {}]);
+    expect(['Prefill', 'Decode'].map(n => 'replicas' in component(objects, n))).toEqual([false, false]);
+    expect(component(objects, 'Frontend').replicas).toBe(1);
+    expect(component(objects, 'Planner').replicas).toBe(1);
+    expect(chart.node.findAll().flatMap(c => c.node.validate())).toEqual([]);
+    expectValid(objects);
+  });
+
+  test('prefill-only mode leaves the decode pool to others', () => {
+    const { chart, graph, prefill, decode } = disaggGraph();
+    new Planner(graph, 'Planner', { mode: PlannerMode.PREFILL });
+    new HpaPoolAutoscaler(chart, 'DecodeHpa', { target: ScalingTarget.pool(decode), maxReplicas: 4, metrics: [ScalingMetric.kvCacheUsage(80)] });
+    expect(prefill.scaledBy.map(s => s.node.path)).toEqual(['test/qwen/Planner']);
+    expect(decode.scaledBy.map(s => s.node.path)).toEqual(['test/DecodeHpa']);
+    expect(chart.node.findAll().flatMap(c => c.node.validate())).toEqual([]);
+  });
+
+  test('an autoscaler on a pool the Planner scales is refused, naming both', () => {
+    const { chart, graph, decode } = disaggGraph();
+    new Planner(graph, 'Planner');
+    new KedaPoolAutoscaler(chart, 'DecodeScaler', { target: ScalingTarget.pool(decode), maxReplicas: 4, metrics: [ScalingMetric.kvCacheUsage(80)] });
+    expect(chart.node.findAll().flatMap(c => c.node.validate())).toEqual([
+      "[test/DecodeScaler] 'target' is 'test/qwen/Decode': Planner 'test/qwen/Planner' already scales it through DynamoGraphDeploymentScalingAdapter 'qwen-decode'; two drivers would fight over its replicas. allowed: a component no other Planner or autoscaler scales",
+    ]);
+  });
+
+  test('a pool with its scaling adapter switched off cannot be planned', () => {
     const { graph } = disaggGraph({ scalingAdapter: false });
-    const planner = new Planner(graph, 'Planner');
-    expect(planner.node.validate().join('\n')).toMatch(/\[test\/qwen\/Prefill\] 'scalingAdapter' is false: Planner 'Planner' scales it through DynamoGraphDeploymentScalingAdapter 'qwen-prefill'\. allowed: true on pools the Planner scales/);
+    new Planner(graph, 'Planner');
+    expect(graph.node.findAll().flatMap(c => c.node.validate()).join('\n')).toMatch(
+      /\[test\/qwen\/Prefill\] 'scalingAdapter' is false: Planner 'test\/qwen\/Planner' scales it through DynamoGraphDeploymentScalingAdapter 'qwen-prefill'\. allowed: true or unset/);
   });
 
   test('mode must match the graph', () => {
