@@ -92,8 +92,8 @@ export interface Estimate {
  */
 export class PlanResult {
   /** @internal */
-  public static _of(best: PlanCandidate, pareto: PlanCandidate[], evaluated: number, request: object): PlanResult {
-    return new PlanResult(best, pareto, evaluated, request);
+  public static _of(best: PlanCandidate, top: PlanCandidate[], pareto: PlanCandidate[], evaluated: number, request: object): PlanResult {
+    return new PlanResult(best, top, pareto, evaluated, request);
   }
 
   /** @internal */
@@ -138,6 +138,8 @@ export class PlanResult {
   private constructor(
     /** The chosen configuration: most tokens/s per GPU within the SLA (closest to it with `bestEffort`). */
     public readonly best: PlanCandidate,
+    /** The best configuration of each parallel layout that meets the SLA, best first (at most five). */
+    public readonly top: PlanCandidate[],
     /** Non-dominated configurations on (tokens/s per user, tokens/s per GPU), fastest per user first. */
     public readonly pareto: PlanCandidate[],
     /** Configurations the search evaluated. */
@@ -160,6 +162,7 @@ export class PlanResult {
     return {
       request: this.request,
       best: PlanResult._candidateJson(this.best),
+      top: this.top.map(PlanResult._candidateJson),
       pareto: this.pareto.map(PlanResult._candidateJson),
       candidatesEvaluated: this.candidatesEvaluated,
     };

@@ -1,5 +1,5 @@
 import { ForwardPass } from './forward-pass';
-import { Estimate, PlanCandidate, PlanResult } from './plan-result';
+import { Estimate, PlanCandidate, PlanResult, PoolPlan } from './plan-result';
 import { PlanSearch, ResolvedPlan, ScoredCandidate } from './search';
 import { EstimateMode, EstimateRequest, PlanRequest, ServingMode } from './sla';
 import { PropError } from '../common/errors';
@@ -55,7 +55,17 @@ export class SlaOptimizer {
       ttftMs: r.ttftMs,
       itlMs: r.itlMs,
     };
-    return PlanResult._of(SlaOptimizer.publicView(best), SlaOptimizer.pareto(all, r).map(SlaOptimizer.publicView), search.evaluated, json);
+    const top: ScoredCandidate[] = [];
+    const layouts = new Set<string>();
+    for (const c of meeting) {
+      const layout = SlaOptimizer.layoutOf(c);
+      if (layouts.has(layout)) continue;
+      layouts.add(layout);
+      top.push(c);
+      if (top.length === 5) break;
+    }
+    return PlanResult._of(SlaOptimizer.publicView(best), top.map(SlaOptimizer.publicView),
+      SlaOptimizer.pareto(all, r).map(SlaOptimizer.publicView), search.evaluated, json);
   }
 
   /** Predicts one fixed engine configuration: latencies, throughput, memory and whether the engine admits the batch. */
@@ -197,6 +207,12 @@ export class SlaOptimizer {
     return PropError.invalid('SlaOptimizer.plan', 'sla', { ttftMs: r.ttftMs, itlMs: r.itlMs },
       'targets some configuration can meet: relax TTFT/ITL, allow more GPUs per engine, pick a faster GPU or quantization, or set bestEffort',
       `no configuration of ${r.model.name} on ${r.gpu.name} meets it; closest: ${PlanResult._describe(c)} (misses ${misses})`);
+  }
+
+  /** Mode, backend and parallelism of a candidate, without batch sizes and worker counts. */
+  private static layoutOf(c: PlanCandidate): string {
+    const pool = (p?: PoolPlan) => (p ? `${p.tensorParallel}/${p.pipelineParallel}/${p.expertParallel}` : '-');
+    return `${c.mode}|${c.backend}|${pool(c.aggregated)}|${pool(c.prefill)}|${pool(c.decode)}`;
   }
 
   private static publicView(c: ScoredCandidate): PlanCandidate {
