@@ -12,14 +12,21 @@ import { PropError } from '../common/errors';
  */
 export class EngineCommands {
   /**
+   * Where Dynamo's worker keeps the LoRA adapters it downloads (`DYN_LORA_PATH`). The pool mounts a writable
+   * emptyDir here, so adapters load even with a read-only root filesystem and never outlive the pod.
+   */
+  public static readonly LORA_PATH = '/tmp/dynamo-loras';
+
+  /**
    * Validates `s` (errors name `scope`, the setting, its value and what is allowed) and renders the command.
    * @param scope the pool construct (or its path) that errors should point at
    */
   public static render(s: EngineSettings, scope: IConstruct | string = 'engine'): EngineCommand {
     EngineCommands.validate(s, scope);
     const rendered = EngineCommands.renderer(s.backend)(s);
-    // Dynamo's worker reads this to register adapters with the frontend, whatever the engine.
-    const env = s.lora ? [...rendered.env, { name: 'DYN_LORA_ENABLED', value: 'true' }] : rendered.env;
+    // Dynamo's worker reads these to download adapters and register them with the frontend, whatever the engine.
+    const lora = [{ name: 'DYN_LORA_ENABLED', value: 'true' }, { name: 'DYN_LORA_PATH', value: EngineCommands.LORA_PATH }];
+    const env = s.lora ? [...rendered.env, ...lora] : rendered.env;
     return { ...rendered, env };
   }
 

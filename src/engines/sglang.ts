@@ -50,7 +50,9 @@ export class SglangCommand {
       .opt('--host', disaggregated ? '0.0.0.0' : undefined)
       .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
       .flag('--enable-lora', !!s.lora)
+      // Adapters arrive at run time (DynamoModel), so SGLang must size its LoRA buffers for any rank and module up front.
       .opt('--max-lora-rank', s.lora?.maxRank)
+      .opt('--lora-target-modules', s.lora ? 'all' : undefined)
       .raw(s.extraArgs)
       .toArray();
     // torch.distributed's Gloo picks the first interface otherwise, which is not always the pod network.

@@ -227,8 +227,14 @@ export abstract class WorkerPool extends DynamoComponent {
       env: command.env,
       resources,
       claimMounts: cache ? [{ claimName: cache.claimName, mountPath: cache.mountPath }] : [],
-      volumes: this.engineConfig ? [{ name: 'engine-config', configMap: { name: this.engineConfig.name } }] : [],
-      volumeMounts: [...new Set(command.configFiles.map(f => f.mountPath))].map(mountPath => ({ name: 'engine-config', mountPath, readOnly: true })),
+      volumes: [
+        ...(this.engineConfig ? [{ name: 'engine-config', configMap: { name: this.engineConfig.name } }] : []),
+        ...(this.lora ? [{ name: 'lora-adapters', emptyDir: {} }] : []),
+      ],
+      volumeMounts: [
+        ...[...new Set(command.configFiles.map(f => f.mountPath))].map(mountPath => ({ name: 'engine-config', mountPath, readOnly: true })),
+        ...(this.lora ? [{ name: 'lora-adapters', mountPath: EngineCommands.LORA_PATH }] : []),
+      ],
       // Pods read the ConfigMap at start only: a content hash in the pod template rolls them when it changes.
       podAnnotations: this.engineConfig ? { 'cdk8s-dynamo.io/engine-config-sha256': WorkerPool.sha256(WorkerPool.configData(command.configFiles)) } : undefined,
       initContainers: cache ? [cache._waitContainer(this.image)] : [],

@@ -112,7 +112,8 @@ describe('vLLM', () => {
     const cmd = EngineCommands.render(settings({ lora: { maxRank: 64 } }));
     expect(cmd.args).toContain('--enable-lora');
     expect(valueOf(cmd.args, '--max-lora-rank')).toBe('64');
-    expect(cmd.env).toEqual([{ name: 'DYN_LORA_ENABLED', value: 'true' }]);
+    expect(cmd.env).toEqual([{ name: 'DYN_LORA_ENABLED', value: 'true' }, { name: 'DYN_LORA_PATH', value: '/tmp/dynamo-loras' }]);
+    expect(cmd.args).not.toContain('--lora-target-modules');
   });
 
   test('multinode flags are left to the operator', () => {

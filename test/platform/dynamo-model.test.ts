@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { AggregatedPool, Backend, DynamoGraph, DynamoModel, DynamoModelType, Frontend, GpuProfile, ModelSource } from '../../src';
+import { AggregatedPool, Backend, DynamoApiVersion, DynamoGraph, DynamoModel, DynamoModelType, Frontend, GpuProfile, ModelSource } from '../../src';
 import { expectValid } from '../support/validate';
 
 function graph(backend = Backend.VLLM) {
@@ -34,6 +34,35 @@ describe('DynamoModel', () => {
     expect(args).toMatch(/--max-lora-rank 64\b/);
     expect(worker.podTemplate.spec.containers[0].env).toContainEqual({ name: 'DYN_LORA_ENABLED', value: 'true' });
     expect(models).toMatchSnapshot();
+    expectValid(objects);
+  });
+
+  test.each([Backend.VLLM, Backend.SGLANG])('%s workers download adapters into a writable emptyDir named by DYN_LORA_PATH', (backend) => {
+    const { chart, g } = graph(backend);
+    new DynamoModel(chart, 'A', { graph: g, modelName: 'acme/a', source: ModelSource.s3('adapters', 'a'), maxRank: 16 });
+    const objects = Testing.synth(chart);
+    const worker = mainOf(objects.find((o: any) => o.kind === 'DynamoGraphDeployment'), 'Worker');
+    const main = worker.podTemplate.spec.containers[0];
+    expect(main.env).toEqual(expect.arrayContaining([{ name: 'DYN_LORA_ENABLED', value: 'true' }, { name: 'DYN_LORA_PATH', value: '/tmp/dynamo-loras' }]));
+    expect(main.volumeMounts).toContainEqual({ name: 'lora-adapters', mountPath: '/tmp/dynamo-loras' });
+    expect(worker.podTemplate.spec.volumes).toContainEqual({ name: 'lora-adapters', emptyDir: {} });
+    // SGLang sizes its LoRA buffers at start: adapters loaded later need the rank and the target modules up front.
+    const args = main.args.join(' ');
+    expect(args).toMatch(/--enable-lora --max-lora-rank 16\b/);
+    expect(args.includes('--lora-target-modules all')).toBe(backend === Backend.SGLANG);
+    expectValid(objects);
+  });
+
+  test('v1alpha1: the LoRA scratch volume goes to extraPodSpec', () => {
+    const chart = Testing.chart();
+    const g = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, namespace: 'llm', apiVersion: DynamoApiVersion.V1ALPHA1 });
+    new Frontend(g, 'Frontend');
+    new AggregatedPool(g, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S });
+    new DynamoModel(chart, 'A', { graph: g, modelName: 'acme/a', source: ModelSource.s3('adapters', 'a') });
+    const objects = Testing.synth(chart);
+    const worker = objects.find((o: any) => o.kind === 'DynamoGraphDeployment').spec.services.Worker;
+    expect(worker.extraPodSpec.volumes).toEqual([{ name: 'lora-adapters', emptyDir: {} }]);
+    expect(worker.extraPodSpec.mainContainer.volumeMounts).toEqual([{ name: 'lora-adapters', mountPath: '/tmp/dynamo-loras' }]);
     expectValid(objects);
   });
 
