@@ -34,9 +34,25 @@ Exit codes: 0 success, 1 no configuration meets the SLA, 2 invalid arguments.`;
 class UsageError extends Error {}
 
 const FLAGS: Record<string, 'value' | 'switch'> = {
-  'model': 'value', 'gpu': 'value', 'total-gpus': 'value', 'isl': 'value', 'osl': 'value', 'ttft': 'value', 'itl': 'value',
-  'backend': 'value', 'mode': 'value', 'request-rate': 'value', 'quant': 'value', 'kv-cache-dtype': 'value', 'tp': 'value',
-  'pp': 'value', 'ep': 'value', 'batch': 'value', 'best-effort': 'switch', 'json': 'switch', 'help': 'switch',
+  'model': 'value',
+  'gpu': 'value',
+  'total-gpus': 'value',
+  'isl': 'value',
+  'osl': 'value',
+  'ttft': 'value',
+  'itl': 'value',
+  'backend': 'value',
+  'mode': 'value',
+  'request-rate': 'value',
+  'quant': 'value',
+  'kv-cache-dtype': 'value',
+  'tp': 'value',
+  'pp': 'value',
+  'ep': 'value',
+  'batch': 'value',
+  'best-effort': 'switch',
+  'json': 'switch',
+  'help': 'switch',
 };
 
 /**
@@ -146,7 +162,9 @@ function plan(args: Record<string, string | true>, io: CliIo): number {
   const g = gpu(args);
   const started = performance.now();
   const result = SlaOptimizer.plan({
-    model: m, gpu: g, ...precision(args),
+    model: m,
+    gpu: g,
+    ...precision(args),
     backends: backend === 'auto' ? undefined : [backend as Backend],
     modes: mode === 'auto' ? undefined : [mode === 'agg' ? ServingMode.AGGREGATED : ServingMode.DISAGGREGATED],
     workload: { inputSequenceLength: num(args, 'isl', { integer: true }), outputSequenceLength: num(args, 'osl', { integer: true }), requestRate },
@@ -194,7 +212,11 @@ function estimate(args: Record<string, string | true>, io: CliIo): number {
   const backend = choice(args, 'backend', Object.values(Backend), true)!;
   const mode = choice(args, 'mode', Object.values(EstimateMode)) ?? EstimateMode.AGGREGATED;
   const e = SlaOptimizer.estimate({
-    model: model(args), gpu: gpu(args), backend, mode, ...precision(args),
+    model: model(args),
+    gpu: gpu(args),
+    backend,
+    mode,
+    ...precision(args),
     tensorParallel: num(args, 'tp', { required: true, integer: true })!,
     pipelineParallel: num(args, 'pp', { integer: true }),
     expertParallel: num(args, 'ep', { integer: true }),

@@ -50,7 +50,9 @@ describe('SlaOptimizer.plan', () => {
   });
 
   test('modes and backends restrict the search', () => {
-    const agg = SlaOptimizer.plan({ model: LLAMA8, gpu: GpuProfile.H100_SXM, hardware: { totalGpus: 4 }, modes: [ServingMode.AGGREGATED], backends: [Backend.VLLM] });
+    const agg = SlaOptimizer.plan({
+      model: LLAMA8, gpu: GpuProfile.H100_SXM, hardware: { totalGpus: 4 }, modes: [ServingMode.AGGREGATED], backends: [Backend.VLLM],
+    });
     expect(agg.best.mode).toBe(ServingMode.AGGREGATED);
     expect(agg.best.backend).toBe(Backend.VLLM);
     expect(agg.best.aggregated).toBeDefined();
@@ -75,15 +77,20 @@ describe('SlaOptimizer.plan', () => {
   });
 
   test('models that need more than one node use pipeline stages', () => {
-    const r = SlaOptimizer.plan({ model: ModelArchitecture.of('meta-llama/Meta-Llama-3.1-405B'), gpu: GpuProfile.H100_SXM,
-      hardware: { totalGpus: 16 }, bestEffort: true });
+    const r = SlaOptimizer.plan({
+      model: ModelArchitecture.of('meta-llama/Meta-Llama-3.1-405B'),
+      gpu: GpuProfile.H100_SXM,
+      hardware: { totalGpus: 16 },
+      bestEffort: true,
+    });
     const pool = r.best.aggregated ?? r.best.decode!;
     expect(pool.tensorParallel * pool.pipelineParallel).toBe(16);
   });
 
   test('impossible SLA: error names the closest configuration and the limit it misses', () => {
     expect(() => SlaOptimizer.plan({ model: QWEN32, gpu: GpuProfile.H100_SXM, hardware: { totalGpus: 8 }, sla: { ttftMs: 100, itlMs: 1 } }))
-      .toThrow(/\[SlaOptimizer.plan\] 'sla' is \{"ttftMs":100,"itlMs":1\}: no configuration of Qwen\/Qwen3-32B on h100-sxm meets it; closest: .* \(misses ITL [\d.]+ ms > 1 ms\).*allowed: targets/);
+      .toThrow(new RegExp("\\[SlaOptimizer.plan\\] 'sla' is \\{\"ttftMs\":100,\"itlMs\":1\\}: no configuration of Qwen/Qwen3-32B on h100-sxm meets it; "
+        + 'closest: .* \\(misses ITL [\\d.]+ ms > 1 ms\\).*allowed: targets'));
     const relaxed = SlaOptimizer.plan({ model: QWEN32, gpu: GpuProfile.H100_SXM, hardware: { totalGpus: 8 }, sla: { itlMs: 1 }, bestEffort: true });
     expect(relaxed.meetsSla).toBe(false);
   });
@@ -101,7 +108,9 @@ describe('SlaOptimizer.plan', () => {
 });
 
 describe('SlaOptimizer.estimate', () => {
-  const base = { model: QWEN32, gpu: GpuProfile.H200_SXM, backend: Backend.VLLM, tensorParallel: 2, batchSize: 64, inputSequenceLength: 512, outputSequenceLength: 128 };
+  const base = {
+    model: QWEN32, gpu: GpuProfile.H200_SXM, backend: Backend.VLLM, tensorParallel: 2, batchSize: 64, inputSequenceLength: 512, outputSequenceLength: 128,
+  };
 
   test('admission follows the engine memory budget: vLLM admits less than TRT-LLM on the same GPU', () => {
     const vllm = SlaOptimizer.estimate({ ...base, model: LLAMA8, gpu: GpuProfile.H100_SXM, tensorParallel: 1 });
