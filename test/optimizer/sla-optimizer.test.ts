@@ -109,7 +109,13 @@ describe('SlaOptimizer.plan', () => {
 
 describe('SlaOptimizer.estimate', () => {
   const base = {
-    model: QWEN32, gpu: GpuProfile.H200_SXM, backend: Backend.VLLM, tensorParallel: 2, batchSize: 64, inputSequenceLength: 512, outputSequenceLength: 128,
+    model: QWEN32,
+    gpu: GpuProfile.H200_SXM,
+    backend: Backend.VLLM,
+    tensorParallel: 2,
+    batchSize: 64,
+    inputSequenceLength: 512,
+    outputSequenceLength: 128,
   };
 
   test('admission follows the engine memory budget: vLLM admits less than TRT-LLM on the same GPU', () => {
