@@ -68,6 +68,11 @@ for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/']) {
   project.npmignore?.exclude(pattern);
 }
 
+// Lint the examples, benchmarks and scripts too (each folder has a tsconfig.json extending test/tsconfig.json).
+for (const dir of ['examples', 'bench', 'scripts']) {
+  project.eslint?.addLintPattern(dir);
+}
+
 project.addTask('synth:examples', {
   description: 'Synthesize every example app into dist/examples/',
   exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth-all.ts',

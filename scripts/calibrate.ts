@@ -17,8 +17,12 @@ interface Sample { shape: KernelShape; ms: number }
 
 const SYSTEMS = ['h100_sxm', 'h200_sxm'];
 const AXES: Record<string, number[][]> = {
-  gemm: CalibrationAxes.GEMM, context: CalibrationAxes.CONTEXT_ATTENTION, generation: CalibrationAxes.GENERATION_ATTENTION,
-  allreduce: CalibrationAxes.COLLECTIVE, nccl: CalibrationAxes.COLLECTIVE, moe: CalibrationAxes.MOE,
+  gemm: CalibrationAxes.GEMM,
+  context: CalibrationAxes.CONTEXT_ATTENTION,
+  generation: CalibrationAxes.GENERATION_ATTENTION,
+  allreduce: CalibrationAxes.COLLECTIVE,
+  nccl: CalibrationAxes.COLLECTIVE,
+  moe: CalibrationAxes.MOE,
 };
 const dtype = (s: string) => (s === 'bfloat16' ? 'bf16' : s) as any;
 
