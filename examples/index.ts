@@ -5,6 +5,8 @@ import * as dgdr from './dgdr/dgdr';
 import * as gitopsArgoCd from './gitops/argocd';
 import * as gitopsFlux from './gitops/flux';
 import * as lora from './lora/lora';
+import * as optimizerSlaAgg from './optimizer/sla-agg';
+import * as optimizerSlaDisagg from './optimizer/sla-disagg';
 import * as plannerDisagg from './planner/disagg-planner';
 import * as platformClusterWide from './platform/cluster-wide';
 import * as platformNamespaceRestricted from './platform/namespace-restricted';
@@ -58,4 +60,6 @@ export const EXAMPLES: Example[] = [
   { name: 'dgdr-llama', synthesize: dgdr.synthesize },
   { name: 'gitops-argocd', synthesize: gitopsArgoCd.synthesize },
   { name: 'gitops-flux', synthesize: gitopsFlux.synthesize },
+  { name: 'sla-disagg', synthesize: optimizerSlaDisagg.synthesize },
+  { name: 'sla-agg', synthesize: optimizerSlaAgg.synthesize },
 ];

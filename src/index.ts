@@ -26,6 +26,7 @@ export * from './graph/worker-pool';
 export * from './graph/aggregated-pool';
 export * from './graph/prefill-pool';
 export * from './graph/decode-pool';
+export * from './graph/sla-graph';
 
 // gpu
 export * from './gpu/gpu-profile';

@@ -198,6 +198,8 @@ export abstract class DynamoComponent extends Construct {
   private readonly props: DynamoComponentProps;
   /** Autoscalers outside the graph that drive this component, in the order they were created. */
   private readonly autoscalers: IConstruct[] = [];
+  /** True when `replicas` came from an SLA plan: a starting count that a Planner or autoscaler replaces. */
+  private replicasPlanned = false;
 
   protected constructor(graph: DynamoGraph, id: string, type: ComponentType, props: DynamoComponentProps) {
     super(graph, id);
@@ -241,6 +243,15 @@ export abstract class DynamoComponent extends Construct {
     PropError.check(this.type !== ComponentType.PLANNER, scaler, 'target', this.node.path, 'a frontend or worker pool',
       'the Planner runs as one replica and is not scaled');
     if (!this.autoscalers.includes(scaler)) this.autoscalers.push(scaler);
+  }
+
+  /**
+   * Marks `replicas` as planned (by `DynamoGraph.fromSla`) rather than asked for: when a Planner or autoscaler turns
+   * the scaling adapter on, it replaces them instead of being refused.
+   * @internal
+   */
+  public _replicasArePlanned(): void {
+    this.replicasPlanned = true;
   }
 
   /**
@@ -334,7 +345,7 @@ export abstract class DynamoComponent extends Construct {
       errors.push(PropError.invalid(this, 'scalingAdapter', false, 'true or unset on a component a Planner or autoscaler scales',
         `${DynamoComponent.describe(scaler)} scales it through ${adapter}`).message);
     }
-    if (this.props.replicas !== undefined && this.scalingAdapterEnabled) {
+    if (this.props.replicas !== undefined && !this.replicasPlanned && this.scalingAdapterEnabled) {
       const owner = scaler ? `${adapter} (driven by ${DynamoComponent.describe(scaler)})` : adapter;
       errors.push(PropError.invalid(this, 'replicas', this.props.replicas,
         'unset while the scaling adapter is on; start more replicas with the autoscaler\'s minReplicas or the Planner\'s minEndpoints',

@@ -10,8 +10,12 @@ import { DynamoNames } from './names';
 import { V1Alpha1Renderer } from './render-v1alpha1';
 import { V1Beta1Renderer } from './render-v1beta1';
 import { DynamoRuntime } from './runtime-image';
+import { DynamoGraphSlaProps, SlaGraph } from './sla-graph';
+import { SlaPlanRecord } from './sla-plan-record';
+import type { WorkerPool } from './worker-pool';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
+import { PlanResult } from '../optimizer/plan-result';
 
 /** The CRD allows at most 25 components per graph. */
 const MAX_COMPONENTS = 25;
@@ -19,11 +23,9 @@ const MAX_COMPONENTS = 25;
 const WORKER_HASH_SUFFIX = 9;
 
 /**
- * Props of a `DynamoGraph`.
+ * Graph-wide settings shared by `DynamoGraph` and `DynamoGraph.fromSla`.
  */
-export interface DynamoGraphProps {
-  /** The inference engine of the graph's workers (DGD `backendFramework`). */
-  readonly backend: Backend;
+export interface DynamoGraphOptions {
   /**
    * `metadata.name` of the DynamoGraphDeployment. The operator prefixes the names of the objects it creates with it.
    * @default - the construct id, lower-cased
@@ -86,6 +88,14 @@ export interface DynamoGraphProps {
 }
 
 /**
+ * Props of a `DynamoGraph`.
+ */
+export interface DynamoGraphProps extends DynamoGraphOptions {
+  /** The inference engine of the graph's workers (DGD `backendFramework`). */
+  readonly backend: Backend;
+}
+
+/**
  * One NVIDIA Dynamo DynamoGraphDeployment: a frontend plus worker pools (and optionally a planner), added as child
  * constructs. Renders `nvidia.com/v1beta1` by default or `nvidia.com/v1alpha1` from the same tree.
  *
@@ -97,6 +107,29 @@ export interface DynamoGraphProps {
  * ```
  */
 export class DynamoGraph extends Construct {
+  /**
+   * A graph whose serving mode, engine, worker counts, parallelism and engine limits are chosen by the SLA optimizer
+   * (`SlaOptimizer.plan`) at synth: the most output tokens/s per GPU that meets the TTFT and ITL targets on the given
+   * GPUs. It gets a `Frontend` and either an `AggregatedPool` (`Worker`) or a `PrefillPool` (`Prefill`) and a
+   * `DecodePool` (`Decode`); the choice is in `graph.plan` and recorded in the output (DGD annotations
+   * `sla.cdk8s-dynamo.io/*` and ConfigMap `<graph>-sla-plan`). Fails, naming the closest configuration and the
+   * limit it misses, when nothing meets the SLA (unless `bestEffort`).
+   *
+   * ```ts
+   * const graph = DynamoGraph.fromSla(chart, 'qwen', {
+   *   model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, hardware: { totalGpus: 8 },
+   *   workload: { inputSequenceLength: 2048, outputSequenceLength: 256 }, sla: { ttftMs: 300, itlMs: 20 },
+   * });
+   * ```
+   */
+  public static fromSla(scope: Construct, id: string, props: DynamoGraphSlaProps): DynamoGraph {
+    const plan = SlaGraph.plan(SlaGraph.pathOf(scope, id), props);
+    const graph = new DynamoGraph(scope, id, { ...props, backend: plan.best.backend });
+    graph._recordPlan(plan);
+    SlaGraph.addComponents(graph, plan, props);
+    return graph;
+  }
+
   /** `metadata.name` of the DGD. */
   public readonly name: string;
   /** Inference engine of the workers. */
@@ -113,6 +146,7 @@ export class DynamoGraph extends Construct {
   public readonly apiObject: ApiObject;
   private readonly props: DynamoGraphProps;
   private readonly registered: DynamoComponent[] = [];
+  private slaPlan?: PlanResult;
 
   public constructor(scope: Construct, id: string, props: DynamoGraphProps) {
     super(scope, id);
@@ -158,6 +192,16 @@ export class DynamoGraph extends Construct {
     return [...this.registered];
   }
 
+  /** The worker pools, in the order they were added. */
+  public get workerPools(): WorkerPool[] {
+    return this.registered.filter(c => [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE].includes(c.type)) as WorkerPool[];
+  }
+
+  /** The optimizer's plan the graph was built from (`DynamoGraph.fromSla`); undefined for graphs built by hand. */
+  public get plan(): PlanResult | undefined {
+    return this.slaPlan;
+  }
+
   /** The frontend, if the graph has one. */
   public get frontend(): Frontend | undefined {
     return this.registered.find((c): c is Frontend => c instanceof Frontend);
@@ -180,6 +224,15 @@ export class DynamoGraph extends Construct {
    */
   public scalingAdapterName(component: DynamoComponent): string {
     return `${this.name}-${component.componentName.toLowerCase()}`;
+  }
+
+  /**
+   * Keeps the plan the graph is built from and records it in the output.
+   * @internal
+   */
+  public _recordPlan(plan: PlanResult): void {
+    this.slaPlan = plan;
+    new SlaPlanRecord(this, 'SlaPlan', plan);
   }
 
   /**

@@ -24,7 +24,8 @@ export enum PlannerRbac {
 }
 
 /**
- * Props of a `Planner`.
+ * Props of a `Planner`. On a graph built by `DynamoGraph.fromSla`, `ttftMs` and `itlMs` default to the plan's
+ * targets and `maxGpuBudget` to its `hardware.totalGpus` (else the GPUs it planned).
  */
 export interface PlannerProps extends DynamoComponentProps, PlannerSettings {
   /**
@@ -58,7 +59,8 @@ const MANAGED: { [mode: string]: ComponentType[] } = {
  * ```ts
  * new Planner(graph, 'Planner', { ttftMs: 300, itlMs: 20, maxGpuBudget: 16 });
  * ```
- * It turns on the scaling adapters of the pools it scales; those pools then leave `replicas` to it.
+ * It turns on the scaling adapters of the pools it scales; those pools then leave `replicas` to it. On a graph from
+ * `DynamoGraph.fromSla` it takes its SLA targets and GPU budget from the plan.
  */
 export class Planner extends DynamoComponent {
   /** The planner image of the current Dynamo release. */
@@ -75,11 +77,19 @@ export class Planner extends DynamoComponent {
 
   public constructor(graph: DynamoGraph, id: string, props: PlannerProps = {}) {
     super(graph, id, ComponentType.PLANNER, props);
-    PlannerConfig.validate(this, props);
+    // A graph built from an SLA plan gives the targets and the GPU budget the plan was made for.
+    const request = graph.plan?.toJson().request;
+    const settings: PlannerProps = {
+      ...props,
+      ttftMs: props.ttftMs ?? request?.ttftMs,
+      itlMs: props.itlMs ?? request?.itlMs,
+      maxGpuBudget: props.maxGpuBudget ?? (graph.plan ? request.totalGpus ?? graph.plan.best.gpus : undefined),
+    };
+    PlannerConfig.validate(this, settings);
     PropError.integer(this, 'replicas', props.replicas, 0, 1);
     PropError.check(props.scalingAdapter !== true, this, 'scalingAdapter', true, 'false', 'the Planner is not scaled');
     PropError.check(props.mode === undefined || Object.values(PlannerMode).includes(props.mode), this, 'mode', props.mode, Object.values(PlannerMode).join(', '));
-    this.settings = props;
+    this.settings = settings;
     this.rbac = props.rbac ?? PlannerRbac.OPERATOR;
     PropError.check(Object.values(PlannerRbac).includes(this.rbac), this, 'rbac', this.rbac, Object.values(PlannerRbac).join(', '));
     if (this.rbac === PlannerRbac.RENDERED) {
