@@ -181,8 +181,11 @@ export class SlaGraph {
       // Explicit: the plan's KV admission assumes this dtype, and engines default to the weights' dtype.
       kvCacheDtype,
     };
+    // The plan spreads engines over nodes of `hardware.gpusPerNode` GPUs, which may be fewer than the GPU profile's.
+    const gpusPerNode = props.hardware?.gpusPerNode ?? props.gpu.gpusPerNode;
     const poolProps = (p: PoolPlan): WorkerPoolProps => ({
       ...base,
+      nodeCount: Math.ceil(p.gpusPerWorker / gpusPerNode),
       replicas: p.workers,
       tensorParallel: p.tensorParallel,
       pipelineParallel: p.pipelineParallel,

@@ -283,3 +283,19 @@ describe('DynamoGraph.fromSla', () => {
     expect(Testing.synth(chart).filter((o: any) => o.kind === 'ConfigMap').map((o: any) => o.metadata.name)).toEqual(['a-sla-plan', 'b-sla-plan']);
   });
 });
+
+describe('DynamoGraph.fromSla placement', () => {
+  test('engines larger than a node of hardware.gpusPerNode span nodes', () => {
+    const { chart, graph } = fromSla({
+      model: 'meta-llama/Llama-3.1-70B-Instruct', mode: ServingMode.AGGREGATED, backend: Backend.VLLM,
+      hardware: { totalGpus: 8, gpusPerNode: 2, minGpusPerEngine: 4 }, sla: { ttftMs: 3000, itlMs: 100 },
+    });
+    const pool = graph.plan!.best.aggregated!;
+    expect(pool.gpusPerWorker).toBeGreaterThan(2);
+    const [worker] = graph.workerPools;
+    expect([worker.nodeCount, worker.gpusPerPod]).toEqual([pool.gpusPerWorker / 2, 2]);
+    const [, rendered] = dgd(synthValid(chart)).spec.components;
+    expect(rendered.multinode).toEqual({ nodeCount: pool.gpusPerWorker / 2 });
+    expect(mainContainer(rendered).resources.limits['nvidia.com/gpu']).toBe(2);
+  });
+});
