@@ -287,8 +287,11 @@ describe('DynamoGraph.fromSla', () => {
 describe('DynamoGraph.fromSla placement', () => {
   test('engines larger than a node of hardware.gpusPerNode span nodes', () => {
     const { chart, graph } = fromSla({
-      model: 'meta-llama/Llama-3.1-70B-Instruct', mode: ServingMode.AGGREGATED, backend: Backend.VLLM,
-      hardware: { totalGpus: 8, gpusPerNode: 2, minGpusPerEngine: 4 }, sla: { ttftMs: 3000, itlMs: 100 },
+      model: 'meta-llama/Llama-3.1-70B-Instruct',
+      mode: ServingMode.AGGREGATED,
+      backend: Backend.VLLM,
+      hardware: { totalGpus: 8, gpusPerNode: 2, minGpusPerEngine: 4 },
+      sla: { ttftMs: 3000, itlMs: 100 },
     });
     const pool = graph.plan!.best.aggregated!;
     expect(pool.gpusPerWorker).toBeGreaterThan(2);
