@@ -85,7 +85,7 @@ export abstract class PoolAutoscaler extends Construct {
     }
     // Last, so an autoscaler refused above never claims the pool.
     props.target._attach(this);
-    this.node.addValidation({ validate: () => this.target._validate(this) });
+    this.node.addValidation({ validate: () => this.validateTarget() });
   }
 
   /**
@@ -106,6 +106,17 @@ export abstract class PoolAutoscaler extends Construct {
   protected _query(metric: ResolvedMetric): string | undefined {
     const labels = { namespace: this.namespace, ...this._selectorLabels(metric) };
     return metric.expr?.(Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(','));
+  }
+
+  /** Another driver of the same component: the Planner or an autoscaler of this app, however the target was given. */
+  private validateTarget(): string[] {
+    const conflicts = this.target._validate(this);
+    if (conflicts.length > 0) return conflicts;
+    const first = this.node.root.node.findAll().find((c): c is PoolAutoscaler => c instanceof PoolAutoscaler
+      && c.namespace === this.namespace && c.target.adapterName === this.target.adapterName);
+    if (first === undefined || first === this) return [];
+    return [PropError.invalid(this, 'target', this.target.adapterName, 'a scaling adapter no other autoscaler scales',
+      `${first.constructor.name} '${first.node.path}' already scales it; two autoscalers would fight over its replicas`).message];
   }
 
   /** @internal */

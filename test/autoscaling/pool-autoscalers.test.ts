@@ -125,6 +125,22 @@ describe('pool autoscaler validation', () => {
     ]);
   });
 
+  test('two autoscalers on one scaling adapter given by name: the second is refused, naming the first', () => {
+    const { chart, decode } = disaggGraph();
+    const metrics = [ScalingMetric.kvCacheUsage(70)];
+    new KedaPoolAutoscaler(chart, 'Keda', { target: ScalingTarget.pool(decode), maxReplicas: 2, metrics });
+    new HpaPoolAutoscaler(chart, 'Hpa', {
+      target: ScalingTarget.adapter({ graphName: 'qwen', componentName: 'Decode', namespace: 'llm', backend: Backend.VLLM }), maxReplicas: 2, metrics, name: 'other',
+    });
+    // Another namespace is another adapter.
+    new HpaPoolAutoscaler(chart, 'Elsewhere', {
+      target: ScalingTarget.adapter({ graphName: 'qwen', componentName: 'Decode', namespace: 'other', backend: Backend.VLLM }), maxReplicas: 2, metrics,
+    });
+    expect(chart.node.findAll().flatMap(c => c.node.validate())).toEqual([
+      "[test/Hpa] 'target' is 'qwen-decode': KedaPoolAutoscaler 'test/Keda' already scales it; two autoscalers would fight over its replicas. allowed: a scaling adapter no other autoscaler scales",
+    ]);
+  });
+
   test('the Planner cannot be autoscaled', () => {
     const { chart, graph } = disaggGraph();
     const planner = new Planner(graph, 'Planner');
