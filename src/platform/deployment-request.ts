@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Planner } from './planner';
 import { PlannerConfig, PlannerSettings } from './planner-config';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
@@ -153,7 +154,7 @@ export interface DynamoGraphDeploymentRequestProps {
   readonly backend?: Backend;
   /**
    * Image of the profiling job (the Dynamo Planner image).
-   * @default - `nvcr.io/nvidia/ai-dynamo/dynamo-planner` at `DynamoRuntime.DEFAULT_VERSION`
+   * @default - `Planner.DEFAULT_IMAGE` (`nvcr.io/nvidia/ai-dynamo/dynamo-planner` at `DynamoVersions.PLANNER`)
    */
   readonly image?: string;
   /**
@@ -250,7 +251,7 @@ export class DynamoGraphDeploymentRequest extends Construct {
     this.props = props;
     PropError.check(props.model.trim().length > 0 && !/\s/.test(props.model), this, 'model', props.model, 'a Hugging Face id or model name without whitespace');
     DynamoRuntime._checkImage(this, 'image', props.image);
-    this.image = props.image ?? `${DynamoRuntime.REGISTRY}/dynamo-planner:${DynamoRuntime.DEFAULT_VERSION}`;
+    this.image = props.image ?? Planner.DEFAULT_IMAGE;
     this.runtimeVersion = DynamoRuntime._versionOverride(this, this.image, props.runtimeVersionOverride);
     DynamoNames.checkLabel(this, 'name', props.name);
     this.validateSla(props.sla ?? {});

@@ -2,10 +2,11 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { ContainerResources, ImagePullPolicy, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { CrdSource } from './crds';
+import { DynamoVersions } from './dynamo-versions';
 import { EtcdConnection } from './etcd';
 import { NatsConnection } from './nats';
 import { WebhookCertificates } from './operator-certificates';
-import { MANAGER_RESOURCES, OperatorDeployment } from './operator-deployment';
+import { MANAGER_RESOURCES, METRICS_PORT_NAME, OperatorDeployment } from './operator-deployment';
 import { OperatorRbac } from './operator-rbac';
 import { OperatorScope } from './operator-scope';
 import { OperatorSettings } from './operator-settings';
@@ -14,9 +15,6 @@ import { PlatformNames } from './platform-names';
 import { PlatformWorkload } from './platform-workload';
 import { SyncWave } from './sync-waves';
 import { PropError } from '../common/errors';
-
-/** The operator release these manifests are written for. */
-const DEFAULT_VERSION = '1.4.0';
 
 /** Kinds the platform renders that have no namespace. */
 const CLUSTER_SCOPED = new Set([
@@ -76,8 +74,10 @@ export interface DynamoPlatformProps {
   readonly releaseName?: string;
 
   /**
-   * Operator version (semver): image tag, `--operator-version`, and version of the CRDs `crd-apply` installs.
-   * @default '1.4.0'
+   * Operator version (semver): image tag, `--operator-version`, and version of the CRDs `crd-apply` installs. The
+   * RBAC, configuration and webhooks stay those of `DynamoVersions.OPERATOR`: check the upstream chart before you
+   * change it, and keep it at least as new as the runtime images of your graphs.
+   * @default - DynamoVersions.OPERATOR ('1.4.0', the release these manifests describe)
    */
   readonly version?: string;
 
@@ -221,7 +221,7 @@ export class DynamoPlatform extends Construct {
   constructor(scope: Construct, id: string, props: DynamoPlatformProps = {}) {
     super(scope, id);
     this.namespace = props.namespace ?? 'dynamo-system';
-    this.version = props.version ?? DEFAULT_VERSION;
+    this.version = props.version ?? DynamoVersions.OPERATOR;
     const release = props.releaseName ?? 'dynamo-platform';
     const operatorScope = props.operatorScope ?? OperatorScope.clusterWide();
     const restriction = operatorScope._restriction;
@@ -288,6 +288,11 @@ export class DynamoPlatform extends Construct {
   /** Labels that select the operator's metrics Service (and not its webhook Service), e.g. for a ServiceMonitor. */
   public get metricsServiceSelector(): { [key: string]: string } {
     return { ...this.names.selectorLabels, 'app.kubernetes.io/component': 'metrics' };
+  }
+
+  /** Name of the HTTPS port on the metrics Service (`DynamoMonitoring` scrapes it when given this platform). */
+  public get metricsServicePort(): string {
+    return METRICS_PORT_NAME;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DynamoPlatform } from './dynamo-platform';
 import { PropError } from '../common/errors';
 import { DynamoNames } from '../graph/names';
 
@@ -15,15 +16,29 @@ export interface ServiceAccountReference {
 }
 
 /**
- * Where the Dynamo operator's metrics Service is, for its ServiceMonitor.
+ * Which Dynamo operator to scrape, for its ServiceMonitor: a `DynamoPlatform` of this app, or an operator installed
+ * some other way (e.g. with Helm), given by its namespace and metrics Service labels.
  */
 export interface OperatorMonitoringOptions {
-  /** Namespace the operator runs in. */
-  readonly namespace: string;
-  /** Labels of the operator's metrics Service (not of its webhook Service). */
-  readonly serviceSelector: { [key: string]: string };
   /**
-   * Name of the metrics port on that Service.
+   * The platform whose operator is scraped; its namespace and metrics Service labels and port are used.
+   * @default - the operator given by `namespace` and `serviceSelector`
+   */
+  readonly platform?: DynamoPlatform;
+  /**
+   * Namespace the operator runs in (only without `platform`).
+   * @default - the platform's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the operator's metrics Service, not of its webhook Service (only without `platform`). For the Helm
+   * chart: `app.kubernetes.io/name: dynamo-operator`, `app.kubernetes.io/instance: <release>`,
+   * `app.kubernetes.io/component: metrics`.
+   * @default - the platform's `metricsServiceSelector`
+   */
+  readonly serviceSelector?: { [key: string]: string };
+  /**
+   * Name of the metrics port on that Service (only without `platform`).
    * @default 'metrics'
    */
   readonly port?: string;
@@ -201,19 +216,35 @@ export class DynamoMonitoring extends Construct {
     if (props.operator) this.monitorOperator(props.operator, metadata('operator'));
   }
 
+  /** Where the operator's metrics are: from its platform, or as given (exactly one of the two). */
+  private operatorTarget(op: OperatorMonitoringOptions): { namespace: string; selector: { [key: string]: string }; port: string } {
+    if (op.platform) {
+      for (const [prop, value] of [['namespace', op.namespace], ['serviceSelector', op.serviceSelector], ['port', op.port]] as const) {
+        PropError.check(value === undefined, this, `operator.${prop}`, value, 'unset when operator.platform is given',
+          `the platform ${op.platform.node.path} defines it`);
+      }
+      return { namespace: op.platform.namespace, selector: op.platform.metricsServiceSelector, port: op.platform.metricsServicePort };
+    }
+    const example = '{\'app.kubernetes.io/name\': \'dynamo-operator\', \'app.kubernetes.io/instance\': \'dynamo-platform\', \'app.kubernetes.io/component\': \'metrics\'}';
+    PropError.check(op.namespace !== undefined, this, 'operator.namespace', op.namespace,
+      'the operator\'s namespace, or operator.platform', 'without a platform the operator is given by namespace and serviceSelector');
+    DynamoNames.checkLabel(this, 'operator.namespace', op.namespace!);
+    PropError.check(op.serviceSelector !== undefined && Object.keys(op.serviceSelector).length > 0, this, 'operator.serviceSelector',
+      op.serviceSelector, `the labels of the operator metrics Service, e.g. ${example}, or operator.platform`);
+    return { namespace: op.namespace!, selector: { ...op.serviceSelector }, port: op.port ?? 'metrics' };
+  }
+
   private monitorOperator(op: OperatorMonitoringOptions, metadata: { name: string; namespace?: string; labels?: { [key: string]: string } }): void {
-    DynamoNames.checkLabel(this, 'operator.namespace', op.namespace);
-    PropError.check(Object.keys(op.serviceSelector).length > 0, this, 'operator.serviceSelector', op.serviceSelector,
-      'the labels of the operator metrics Service, e.g. {\'app.kubernetes.io/name\': \'dynamo-operator\', \'app.kubernetes.io/component\': \'metrics\'}');
+    const target = this.operatorTarget(op);
     this.apiObjects.push(new ApiObject(this, 'operator', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
       metadata,
       spec: {
-        selector: { matchLabels: { ...op.serviceSelector } },
-        namespaceSelector: { matchNames: [op.namespace] },
+        selector: { matchLabels: target.selector },
+        namespaceSelector: { matchNames: [target.namespace] },
         endpoints: [{
-          port: op.port ?? 'metrics',
+          port: target.port,
           scheme: 'https',
           path: '/metrics',
           interval: DynamoMonitoring.interval(this, 'operator.interval', op.interval ?? Duration.seconds(15)),

@@ -7,6 +7,8 @@ import { PlatformWorkload, ResourceDefaults } from './platform-workload';
 import { SecureDefaults } from '../common/security';
 
 const METRICS_PORT = 8080;
+/** Name of the metrics port on the container and on the metrics Service. */
+export const METRICS_PORT_NAME = 'metrics';
 const HEALTH_PORT = 8081;
 const CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';
 /** CRD files inside the operator image. */
@@ -39,7 +41,7 @@ export class OperatorDeployment extends Construct {
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+        ports: [{ name: METRICS_PORT_NAME, port: METRICS_PORT, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP' }],
       },
     });
 
@@ -59,12 +61,6 @@ export class OperatorDeployment extends Construct {
       resources: PlatformWorkload.resources(undefined, CRD_APPLY_RESOURCES),
       securityContext,
     };
-    const probe = (path: string, initialDelaySeconds: number, periodSeconds: number, timeoutSeconds?: number): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromString('health') },
-      initialDelaySeconds,
-      periodSeconds,
-      ...(timeoutSeconds ? { timeoutSeconds } : {}),
-    });
     const manager: k8s.Container = {
       name: 'manager',
       image: s.image,
@@ -82,13 +78,16 @@ export class OperatorDeployment extends Construct {
         { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       ],
       ports: [
-        { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
+        { name: METRICS_PORT_NAME, containerPort: METRICS_PORT, protocol: 'TCP' },
         { name: 'webhook-server', containerPort: WEBHOOK_PORT, protocol: 'TCP' },
         { name: 'health', containerPort: HEALTH_PORT, protocol: 'TCP' },
       ],
-      livenessProbe: probe('/healthz', 15, 20),
+      // The health server starts only after the webhook certificate shows up in the mounted Secret, which the kubelet
+      // can take a minute or two to project in auto mode: liveness waits until then instead of restarting the pod.
+      startupProbe: PlatformWorkload.httpProbe('/healthz', 'health', { periodSeconds: 5, failureThreshold: 60 }),
+      livenessProbe: PlatformWorkload.httpProbe('/healthz', 'health', { initialDelaySeconds: 15, periodSeconds: 20 }),
       // Ready once the webhook server serves: graphs must not be applied before that.
-      readinessProbe: probe('/readyz', 5, 10, 5),
+      readinessProbe: PlatformWorkload.httpProbe('/readyz', 'health', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5 }),
       resources: PlatformWorkload.resources(s.resources, MANAGER_RESOURCES),
       securityContext,
       volumeMounts: [

@@ -1,3 +1,4 @@
+import { DynamoVersions } from './dynamo-versions';
 import { PlannerConfig, PlannerMode, PlannerSettings } from './planner-config';
 import { PlannerRbacObjects } from './planner-rbac';
 import { PropError } from '../common/errors';
@@ -63,8 +64,8 @@ const MANAGED: { [mode: string]: ComponentType[] } = {
  * `DynamoGraph.fromSla` it takes its SLA targets and GPU budget from the plan.
  */
 export class Planner extends DynamoComponent {
-  /** The planner image of the current Dynamo release. */
-  public static readonly DEFAULT_IMAGE = `${DynamoRuntime.REGISTRY}/dynamo-planner:${DynamoRuntime.DEFAULT_VERSION}`;
+  /** The `dynamo-planner` image at `DynamoVersions.PLANNER`; DGDR profiling jobs default to it too. */
+  public static readonly DEFAULT_IMAGE = `${DynamoRuntime.REGISTRY}/dynamo-planner:${DynamoVersions.PLANNER}`;
 
   /** GPUs of one replica of a pool: per pod times nodes (the operator's own count). */
   private static gpusPerReplica(pool: WorkerPool): number {

@@ -16,6 +16,17 @@ export interface ResourceDefaults {
 }
 
 /**
+ * When and how often a probe runs (unset fields keep the Kubernetes defaults).
+ * @internal
+ */
+export interface ProbeTiming {
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+}
+
+/**
  * Pieces shared by the platform's pods (operator, NATS, etcd).
  * @internal
  */
@@ -44,6 +55,11 @@ export class PlatformWorkload {
       `at most the CPU limit (${limits.cpu.value})`);
     PropError.check(mib(requests.memory) <= mib(limits.memory), scope, `${prop}.memory.request`, requests.memory.value,
       `at most the memory limit (${limits.memory.value})`);
+  }
+
+  /** An HTTP GET probe on a named container port. */
+  public static httpProbe(path: string, port: string, timing: ProbeTiming): k8s.Probe {
+    return { httpGet: { path, port: k8s.IntOrString.fromString(port) }, ...timing };
   }
 
   /** `sha256` of rendered config, as a pod annotation value that rolls the pods when the config changes. */

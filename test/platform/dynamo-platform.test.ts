@@ -3,7 +3,6 @@ import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, ImagePullPolicy } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { ALL, covers, permissions, READ, rules } from './operator-rbac-support';
 import { CrdSource } from '../../src/platform/crds';
 import { DiscoveryBackend, DynamoPlatform, DynamoPlatformProps, PodSecurityLevel } from '../../src/platform/dynamo-platform';
 import { EtcdConnection } from '../../src/platform/etcd';
@@ -35,14 +34,6 @@ function operatorPod(objects: any[]): any {
 function config(objects: any[]): any {
   const [map] = objects.filter((o) => o.kind === 'ConfigMap' && o.data['config.yaml']);
   return YAML.parse(map.data['config.yaml']);
-}
-
-/** Every permission held by the ServiceAccount through any binding. */
-function heldBy(objects: any[], account: string, namespace: string): Set<string> {
-  const bound = objects.filter((o) => (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')
-    && o.subjects.some((s: any) => s.kind === 'ServiceAccount' && s.name === account && s.namespace === namespace));
-  const roles = bound.map((b) => find(objects, b.roleRef.kind, b.roleRef.name));
-  return permissions(roles.flatMap((r) => r.rules));
 }
 
 describe('DynamoPlatform defaults (cluster-wide, operator-installed CRDs, auto certificates)', () => {
@@ -151,8 +142,10 @@ describe('DynamoPlatform defaults (cluster-wide, operator-installed CRDs, auto c
       { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
       { name: 'webhook-server', containerPort: 9443, protocol: 'TCP' },
     ]));
-    expect(manager.livenessProbe.httpGet.path).toBe('/healthz');
-    expect(manager.readinessProbe.httpGet.path).toBe('/readyz');
+    // The chart's liveness and readiness; the startup probe holds liveness off while the certificate is projected.
+    expect(manager.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'health' }, initialDelaySeconds: 15, periodSeconds: 20 });
+    expect(manager.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'health' }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5 });
+    expect(manager.startupProbe).toEqual({ httpGet: { path: '/healthz', port: 'health' }, periodSeconds: 5, failureThreshold: 60 });
     const healthPort = manager.ports.find((p: any) => p.name === manager.livenessProbe.httpGet.port);
     expect(healthPort.containerPort).toBe(8081);
     expect(manager.resources).toEqual({ requests: { cpu: '512m', memory: '1024Mi' }, limits: { cpu: '1024m', memory: '2048Mi' } });
@@ -171,18 +164,9 @@ describe('DynamoPlatform defaults (cluster-wide, operator-installed CRDs, auto c
     expect(init.resources.limits).toBeDefined();
   });
 
-  test('operator pod is non-root with a restricted security context and a read-only root filesystem', () => {
+  test('operator containers run as the image\'s user (hardening of every platform pod: platform-pods.test.ts)', () => {
     const pod = operatorPod(objects);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    for (const c of [...pod.containers, ...pod.initContainers]) {
-      expect(c.securityContext).toMatchObject({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 65532,
-      });
-    }
+    expect([...pod.containers, ...pod.initContainers].map((c: any) => c.securityContext.runAsUser)).toEqual([65532, 65532]);
   });
 
   test('mounts the config and the optional certificate Secret where the manager reads them', () => {
@@ -275,117 +259,7 @@ describe('DynamoPlatform defaults (cluster-wide, operator-installed CRDs, auto c
     expect(find(objects, 'MutatingWebhookConfiguration').webhooks).toHaveLength(4);
   });
 
-  describe('RBAC', () => {
-    const roles = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
-
-    test('no wildcards anywhere', () => {
-      for (const role of roles) {
-        for (const rule of role.rules) {
-          for (const field of ['apiGroups', 'resources', 'verbs', 'resourceNames']) {
-            expect((rule[field] ?? []).some((v: string) => v.includes('*'))).toBe(false);
-          }
-          expect(rule.nonResourceURLs).toBeUndefined();
-        }
-      }
-    });
-
-    test('manager ClusterRole grants exactly the generated rules plus the chart\'s additions', () => {
-      const upstream = rules(
-        // generated manager-role.yaml
-        ['', ['configmaps', 'events', 'services'], ALL],
-        ['', ['nodes', 'pods/log'], ['get']],
-        ['', ['persistentvolumeclaims'], ['create', 'delete', 'get', 'list', 'watch']],
-        ['', ['pods'], ['delete', 'deletecollection', 'get', 'list', 'patch', 'watch']],
-        ['', ['secrets', 'serviceaccounts'], ['create', 'get', 'list', 'update', 'watch']],
-        ['apps', ['daemonsets'], READ],
-        ['apps', ['deployments'], ALL],
-        ['authentication.k8s.io', ['tokenreviews'], ['create']],
-        ['authorization.k8s.io', ['subjectaccessreviews'], ['create']],
-        ['autoscaling', ['horizontalpodautoscalers'], ALL],
-        ['batch', ['jobs'], ALL],
-        ['coordination.k8s.io', ['leases'], ALL],
-        ['discovery.k8s.io', ['endpointslices'], READ],
-        ['events.k8s.io', ['events'], ALL],
-        ['grove.io', ['clustertopologybindings', 'podcliques', 'podcliquescalinggroups'], READ],
-        ['grove.io', ['podcliques/scale', 'podcliquescalinggroups/scale'], ['get', 'patch', 'update']],
-        ['grove.io', ['podcliquesets'], ALL],
-        ['inference.networking.k8s.io', ['inferencepools'], ALL],
-        ['leaderworkerset.x-k8s.io', ['leaderworkersets'], ALL],
-        ['networking.istio.io', ['destinationrules', 'virtualservices'], ALL],
-        ['networking.k8s.io', ['ingressclasses', 'ingresses'], ALL],
-        ['nvidia.com', ['dynamocheckpoints', 'dynamocomponentdeployments', 'dynamographdeploymentrequests', 'dynamographdeployments',
-          'dynamographdeploymentscalingadapters', 'dynamomodels', 'podsnapshotcontents'], ALL],
-        ['nvidia.com', ['dynamocheckpoints/finalizers', 'dynamocomponentdeployments/finalizers', 'dynamographdeploymentrequests/finalizers',
-          'dynamographdeployments/finalizers', 'dynamomodels/finalizers', 'podsnapshots/finalizers'], ['update']],
-        ['nvidia.com', ['dynamocheckpoints/status', 'dynamocomponentdeployments/status', 'dynamographdeploymentrequests/status',
-          'dynamographdeployments/status', 'dynamographdeploymentscalingadapters/status', 'dynamomodels/status',
-          'podsnapshotcontents/status', 'podsnapshots/status'], ['get', 'patch', 'update']],
-        ['nvidia.com', ['podsnapshots'], ['create', 'get', 'list', 'patch', 'update', 'watch']],
-        ['rbac.authorization.k8s.io', ['clusterroles'], READ],
-        ['rbac.authorization.k8s.io', ['rolebindings'], ['create', 'delete', 'get', 'list', 'update', 'watch']],
-        ['rbac.authorization.k8s.io', ['roles'], ['create', 'get', 'list', 'update', 'watch']],
-        ['resource.k8s.io', ['deviceclasses'], READ],
-        ['resource.k8s.io', ['resourceclaimtemplates'], ALL],
-        ['scheduling.run.ai', ['queues'], ['get', 'list']],
-        ['scheduling.volcano.sh', ['podgroups'], ALL],
-        // chart additions
-        ['', ['persistentvolumeclaims'], ['patch', 'update']],
-        ['', ['secrets'], ['delete', 'patch']],
-        ['', ['endpoints'], READ],
-        ['', ['serviceaccounts'], ['delete', 'patch']],
-        ['admissionregistration.k8s.io', ['mutatingwebhookconfigurations'], ALL],
-        ['apiextensions.k8s.io', ['customresourcedefinitions'], ALL],
-        ['', ['pods'], ['create', 'update']],
-        ['inference.networking.x-k8s.io', ['inferencepools', 'inferenceobjectives', 'inferencemodelrewrites'], READ],
-        ['nvidia.com', ['dynamoworkermetadatas'], ALL],
-        ['nvidia.com', ['dynamographdeploymentscalingadapters/scale'], ['get', 'patch', 'update']],
-        ['rbac.authorization.k8s.io', ['clusterrolebindings'], ALL],
-        ['rbac.authorization.k8s.io', ['clusterroles'], ['create', 'delete', 'patch', 'update']],
-        ['rbac.authorization.k8s.io', ['rolebindings'], ['patch']],
-        ['rbac.authorization.k8s.io', ['roles'], ['delete', 'patch']],
-      );
-      const rendered = find(objects, 'ClusterRole', `${F}-manager-role`).rules;
-      expect([...permissions(rendered)].sort()).toEqual([...permissions(upstream)].sort());
-    });
-
-    test('planner ClusterRole: scale graphs through their adapters, read workers', () => {
-      const rendered = permissions(find(objects, 'ClusterRole', `${F}-planner`).rules);
-      expect([...rendered].sort()).toEqual([...permissions(rules(
-        ['nvidia.com', ['dynamocomponentdeployments', 'dynamographdeployments'], ['get', 'list', 'create', 'update', 'patch']],
-        ['nvidia.com', ['dynamographdeploymentscalingadapters/scale'], ['patch']],
-        ['discovery.k8s.io', ['endpointslices'], READ],
-        ['nvidia.com', ['dynamoworkermetadatas'], ALL],
-      ))].sort());
-    });
-
-    test('the operator holds every permission it grants to graph pods, the planner, the EPP and profiling jobs', () => {
-      // Kubernetes refuses to let the operator bind a role that grants more than the operator holds.
-      const held = heldBy(objects, `${F}-controller-manager`, 'dynamo-system');
-      const serviceDiscovery = permissions(rules(
-        ['', ['endpoints', 'pods'], READ],
-        ['discovery.k8s.io', ['endpointslices'], READ],
-        ['nvidia.com', ['dynamoworkermetadatas'], ALL],
-      ));
-      const delegated = [`${F}-planner`, `${F}-epp`, `${F}-dgdr-profiling`]
-        .map((name) => permissions(find(objects, 'ClusterRole', name).rules));
-      for (const wanted of [serviceDiscovery, ...delegated].flatMap((s) => [...s])) {
-        expect(`${wanted}: ${covers(held, wanted)}`).toBe(`${wanted}: true`);
-      }
-    });
-
-    test('the cert-controller may only touch its own Secret (plus create)', () => {
-      const role = find(objects, 'Role', `${F}-webhook-cert-manager`);
-      expect([...permissions(role.rules)].sort()).toEqual([
-        '/secrets#webhook-server-cert:get', '/secrets#webhook-server-cert:list', '/secrets#webhook-server-cert:patch',
-        '/secrets#webhook-server-cert:update', '/secrets#webhook-server-cert:watch', '/secrets:create',
-      ]);
-    });
-
-    test('profiling jobs bind to dgdr-profiling-job in the platform namespace', () => {
-      expect(find(objects, 'ClusterRoleBinding', `${F}-dgdr-profiling`).subjects)
-        .toEqual([{ kind: 'ServiceAccount', name: 'dgdr-profiling-job', namespace: 'dynamo-system' }]);
-    });
-
+  describe('RBAC (roles and bindings: operator-rbac.test.ts)', () => {
     test('component ServiceAccount carries the label the operator picks pod accounts by', () => {
       expect(find(objects, 'ServiceAccount', `${F}-component`).metadata.labels['nvidia.com/dynamo-component-pod']).toBe('true');
     });
@@ -417,37 +291,6 @@ describe('namespace-restricted mode', () => {
 
   test('no crd-apply init container', () => {
     expect(operatorPod(objects).initContainers).toBeUndefined();
-  });
-
-  test('manager and leader election become namespaced Roles without webhook-configuration or CRD rules', () => {
-    for (const name of [`${F}-manager-role`, `${F}-leader-election-role`]) {
-      expect(find(objects, 'Role', name).metadata.namespace).toBe('team-a');
-      expect(objects.some((o) => o.kind === 'ClusterRole' && o.metadata.name === name)).toBe(false);
-    }
-    expect(find(objects, 'RoleBinding', `${F}-manager-rolebinding`).roleRef.kind).toBe('Role');
-    const manager = permissions(find(objects, 'Role', `${F}-manager-role`).rules);
-    expect([...manager].some((p) => p.startsWith('apiextensions.k8s.io') || p.startsWith('admissionregistration.k8s.io'))).toBe(false);
-    const injector = permissions(find(objects, 'ClusterRole', `${F}-team-a-webhook-injector`).rules);
-    expect([...injector].some((p) => p.startsWith('apiextensions.k8s.io'))).toBe(false);
-  });
-
-  test('ships the planner, EPP and profiling accounts instead of ClusterRoles', () => {
-    for (const [account, role, binding] of [
-      ['planner-serviceaccount', 'planner-role', 'planner-binding'],
-      ['epp-serviceaccount', 'epp-role', 'epp-binding'],
-      ['dgdr-profiling-job', 'dgdr-profiling-job', 'dgdr-profiling-job'],
-    ]) {
-      expect(find(objects, 'ServiceAccount', account).metadata.namespace).toBe('team-a');
-      expect(find(objects, 'Role', role).metadata.namespace).toBe('team-a');
-      expect(find(objects, 'RoleBinding', binding).subjects).toEqual([{ kind: 'ServiceAccount', name: account, namespace: 'team-a' }]);
-    }
-    for (const name of ['planner', 'epp', 'dgdr-profiling']) {
-      expect(objects.some((o) => o.metadata.name === `${F}-${name}`)).toBe(false);
-    }
-    const epp = permissions(find(objects, 'Role', 'epp-role').rules);
-    expect([...epp].some((p) => p.includes('tokenreviews') || p.includes('subjectaccessreviews'))).toBe(false);
-    const profiling = permissions(find(objects, 'Role', 'dgdr-profiling-job').rules);
-    expect([...profiling].some((p) => p.startsWith('/nodes'))).toBe(false);
   });
 
   test('webhook configurations get the namespace suffix and a namespace selector', () => {

@@ -53,12 +53,12 @@ describe('Etcd', () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/health?serializable=true', port: 'client' });
   });
 
-  test('non-root, restricted, read-only root filesystem with writable scratch, resources set', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 1001 });
-    expect(container.securityContext).toMatchObject({ runAsUser: 1001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  test('runs as the image\'s UID 1001 with scratch where its scripts write (hardening: platform-pods.test.ts)', () => {
+    expect(container.securityContext.runAsUser).toBe(1001);
+    expect(pod.securityContext.fsGroup).toBe(1001);
     expect(container.volumeMounts.filter((m: any) => m.name === 'scratch').map((m: any) => m.mountPath))
       .toEqual(['/opt/bitnami/etcd/conf', '/opt/bitnami/etcd/tmp', '/tmp']);
-    expect(container.resources.limits).toEqual({ cpu: '1', memory: '2048Mi' });
+    expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2048Mi' } });
   });
 
   test('custom storage', () => {

@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { DynamoModel, GitOps, KedaPoolAutoscaler, ModelSource, ScalingMetric, ScalingTarget, SyncWave } from '../../src';
 import { disaggGraph } from '../autoscaling/fixtures';
 
-const annotationsByKind = (chart: any) => Object.fromEntries(Testing.synth(chart).map((o: any) => [o.kind, o.metadata.annotations ?? {}]));
+/** The ArgoCD annotations of each kind (other annotations, e.g. policy records, are not GitOps' business). */
+const annotationsByKind = (chart: any) => Object.fromEntries(Testing.synth(chart).map((o: any) => [o.kind,
+  Object.fromEntries(Object.entries(o.metadata.annotations ?? {}).filter(([k]) => k.startsWith('argocd.argoproj.io/')))]));
 
 describe('GitOps.argoCd', () => {
   test('waves by kind, and the dry-run skip only on kinds from CRDs', () => {

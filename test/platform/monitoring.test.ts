@@ -1,6 +1,15 @@
-import { Duration, Testing } from 'cdk8s';
-import { DynamoMonitoring } from '../../src';
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import { DynamoMonitoring, DynamoPlatform, OperatorScope } from '../../src';
 import { expectValid } from '../support/validate';
+
+/** Services of `objects` that a ServiceMonitor's selector and namespace selector pick. */
+function selectedServices(monitor: any, objects: any[]): any[] {
+  const labels = monitor.spec.selector.matchLabels;
+  return objects.filter((o) => o.kind === 'Service'
+    && monitor.spec.namespaceSelector.matchNames.includes(o.metadata.namespace)
+    && Object.entries(labels).every(([k, v]) => o.metadata.labels?.[k] === v));
+}
 
 describe('DynamoMonitoring', () => {
   test('pod monitors for frontend, workers and planner, with graph and component labels', () => {
@@ -50,6 +59,44 @@ describe('DynamoMonitoring', () => {
     expectValid(objects);
   });
 
+  test('operator ServiceMonitor from a DynamoPlatform selects exactly its metrics Service, on its metrics port', () => {
+    const label = (max: number) => fc.stringMatching(new RegExp(`^[a-z]([-a-z0-9]{0,${max - 2}}[a-z0-9])?$`));
+    fc.assert(fc.property(label(31), label(63), fc.boolean(), (releaseName, namespace, restricted) => {
+      const app = Testing.app();
+      const platformChart = new Chart(app, 'platform');
+      const platform = new DynamoPlatform(platformChart, 'Dynamo', {
+        releaseName,
+        namespace,
+        operatorScope: restricted ? OperatorScope.namespaceRestricted() : OperatorScope.clusterWide(),
+      });
+      const monitors = new Chart(app, 'monitors');
+      new DynamoMonitoring(monitors, 'M', { namespace: 'monitoring', frontend: false, workers: false, planner: false, operator: { platform } });
+      const [monitor] = monitors.toJson();
+      const selected = selectedServices(monitor, platformChart.toJson());
+      expect(selected.map((o) => o.metadata.name)).toEqual([platform.metricsServiceName]);
+      expect(selected[0].spec.ports.map((p: any) => p.name)).toContain(monitor.spec.endpoints[0].port);
+      expectValid([monitor]);
+    }), { numRuns: 15 });
+  });
+
+  test('the platform\'s monitor equals the one written by hand for the chart\'s labels', () => {
+    const byHand = Testing.chart();
+    new DynamoMonitoring(byHand, 'M', {
+      frontend: false,
+      workers: false,
+      planner: false,
+      operator: {
+        namespace: 'dynamo-system',
+        serviceSelector: { 'app.kubernetes.io/name': 'dynamo-operator', 'app.kubernetes.io/instance': 'dynamo-platform', 'app.kubernetes.io/component': 'metrics' },
+      },
+    });
+    const fromPlatform = Testing.chart();
+    new DynamoMonitoring(fromPlatform, 'M', {
+      frontend: false, workers: false, planner: false, operator: { platform: new DynamoPlatform(new Chart(new App(), 'p'), 'Dynamo') },
+    });
+    expect(Testing.synth(fromPlatform)).toEqual(Testing.synth(byHand));
+  });
+
   test('watched namespaces', () => {
     const chart = Testing.chart();
     new DynamoMonitoring(chart, 'M', { watchNamespaces: ['a', 'b'], planner: false });
@@ -63,5 +110,13 @@ describe('DynamoMonitoring', () => {
     expect(() => new DynamoMonitoring(chart, 'C', { interval: Duration.millis(500) })).toThrow(/'interval' is '500 millis'/);
     expect(() => new DynamoMonitoring(chart, 'D', { operator: { namespace: 'x', serviceSelector: {} } })).toThrow(/'operator\.serviceSelector' is \{\}/);
     expect(() => new DynamoMonitoring(chart, 'E', { namePrefix: 'Bad' })).toThrow(/'namePrefix' is 'Bad'/);
+    const platform = new DynamoPlatform(new Chart(new App(), 'p'), 'Dynamo');
+    const only = { frontend: false, workers: false, planner: false };
+    expect(() => new DynamoMonitoring(chart, 'F', { ...only, operator: { platform, namespace: 'x' } }))
+      .toThrow(/\[test\/F\] 'operator\.namespace' is 'x': the platform p\/Dynamo defines it\. allowed: unset when operator\.platform is given/);
+    expect(() => new DynamoMonitoring(chart, 'G', { ...only, operator: { platform, port: 'https' } })).toThrow(/'operator\.port' is 'https'/);
+    expect(() => new DynamoMonitoring(chart, 'H', { ...only, operator: { serviceSelector: { a: 'b' } } }))
+      .toThrow(/\[test\/H\] 'operator\.namespace' is undefined: .*allowed: the operator's namespace, or operator\.platform/);
+    expect(() => new DynamoMonitoring(chart, 'I', { ...only, operator: { namespace: 'x' } })).toThrow(/'operator\.serviceSelector' is undefined/);
   });
 });
