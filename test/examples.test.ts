@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { EXAMPLES } from '../examples';
 import { expectValid } from './support/validate';
+import { IntentAnnotations } from '../src/policy/intent-annotations';
 
 /** Synthesizes an example (validations included) into its objects and multi-document YAML. */
 function synth(synthesize: (app: App) => void): { objects: any[]; yaml: string } {
@@ -27,6 +28,23 @@ describe('examples', () => {
     expectValid(first.objects);
     expect(synth(synthesize).yaml).toBe(first.yaml);
     expect(first.yaml).toMatchSnapshot();
+  });
+
+  test.each(EXAMPLES.map(e => [e.name, e.synthesize] as const))('%s prints no policy warning; its exceptions are in its YAML', (_name, synthesize) => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { objects } = synth(synthesize);
+      expect(warn.mock.calls).toEqual([]);
+      for (const dgd of objects.filter(o => o.kind === 'DynamoGraphDeployment')) {
+        const components: string[] = dgd.spec.components?.map((c: any) => c.name) ?? Object.keys(dgd.spec.services);
+        const recorded: string = dgd.metadata.annotations?.[IntentAnnotations.SUPPRESSED] ?? '';
+        for (const rule of ['DYN-SEC-006', 'DYN-SEC-007']) {
+          for (const component of components) expect(recorded).toMatch(new RegExp(`^${rule}\\[${component}\\]=\\S`, 'm'));
+        }
+      }
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('at least one example targets nvidia.com/v1alpha1 and one uses a model cache', () => {

@@ -7,12 +7,13 @@ import {
 /**
  * Aggregated vLLM scaled by HorizontalPodAutoscalers: workers on engine queueing and KV-cache usage (external metrics
  * served by prometheus-adapter; `HpaPoolAutoscaler.prometheusAdapterRules()` prints its rules), the frontend on CPU.
+ * The frontend never runs fewer than 2 replicas, so the graph also renders its PodDisruptionBudget.
  */
 export function synthesize(app: App): void {
   const chart = new Chart(app, 'vllm-agg-hpa', { namespace: 'dynamo', disableResourceNameHashes: true });
   const graph = new DynamoGraph(chart, 'vllm-agg-hpa', { backend: Backend.VLLM, envFromSecret: 'hf-token-secret' });
-  const frontend = new Frontend(graph, 'Frontend', { scalingAdapter: true });
-  const workers = new AggregatedPool(graph, 'VllmWorker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S, scalingAdapter: true });
+  const frontend = new Frontend(graph, 'Frontend');
+  const workers = new AggregatedPool(graph, 'VllmWorker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S });
   new DynamoMonitoring(chart, 'Monitoring', { workers: true, frontend: true, planner: false });
 
   new HpaPoolAutoscaler(chart, 'WorkerHpa', {

@@ -13,7 +13,7 @@ export function synthesize(app: App): void {
   const chart = new Chart(app, 'sglang-disagg-keda', { namespace: 'dynamo', disableResourceNameHashes: true });
   const graph = new DynamoGraph(chart, 'sglang-disagg-keda', { backend: Backend.SGLANG, envFromSecret: 'hf-token-secret' });
   new Frontend(graph, 'Frontend');
-  const pool = { model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, scalingAdapter: true };
+  const pool = { model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM };
   const prefill = new PrefillPool(graph, 'Prefill', pool);
   const decode = new DecodePool(graph, 'Decode', pool);
   new DynamoMonitoring(chart, 'Monitoring', { monitorLabels: { release: 'prometheus' } });

@@ -10,7 +10,7 @@ export function synthesize(app: App): void {
   const chart = new Chart(app, 'vllm-disagg-planner', { namespace: 'dynamo', disableResourceNameHashes: true });
   const graph = new DynamoGraph(chart, 'vllm-disagg-planner', { backend: Backend.VLLM, envFromSecret: 'hf-token-secret' });
   new Frontend(graph, 'Frontend');
-  const pool = { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM, scalingAdapter: true };
+  const pool = { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM };
   new PrefillPool(graph, 'VllmPrefillWorker', pool);
   new DecodePool(graph, 'VllmDecodeWorker', { ...pool, tensorParallel: 2 });
   new Planner(graph, 'Planner', {

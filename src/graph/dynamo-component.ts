@@ -9,6 +9,7 @@ import { DynamoNames } from './names';
 import { DynamoRuntime } from './runtime-image';
 import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
+import { DynamoPolicy } from '../policy/dynamo-policy';
 
 /**
  * CPU, memory and scratch disk of a container without GPUs (worker pools size theirs from the GPU request).
@@ -153,6 +154,15 @@ export interface ComponentDetails {
 const COMPONENT_SYMBOL = Symbol.for('cdk8s-dynamo.DynamoComponent');
 
 /**
+ * Policy rules the Dynamo runtime and planner images cannot meet, recorded with their reason on every component
+ * (the documented exceptions of docs/policy.md), so they show in the output instead of as warnings.
+ */
+const IMAGE_EXCEPTIONS: ReadonlyArray<readonly [string, string]> = [
+  ['DYN-SEC-006', 'Dynamo runtime and planner images run as root (they write under /workspace and /root/.cache)'],
+  ['DYN-SEC-007', 'Dynamo runtime and planner images write JIT, Triton and compile caches under their own paths'],
+];
+
+/**
  * Base of every component of a `DynamoGraph`: frontend, worker pools, planner. It holds what all components share
  * (name, replicas, image, env, resources, security) and asks the subclass for the rest at synth.
  *
@@ -216,7 +226,9 @@ export abstract class DynamoComponent extends Construct {
     DynamoComponent._checkMetadata(this, 'podLabels', props.podLabels, true);
     DynamoComponent._checkMetadata(this, 'podAnnotations', props.podAnnotations, false);
     graph._register(this);
+    for (const [ruleId, reason] of IMAGE_EXCEPTIONS) DynamoPolicy.suppress(this, ruleId, reason);
     this.node.addValidation({ validate: () => this.validateScaling() });
+    if (type === ComponentType.FRONTEND) graph._ensureFrontendBudget();
   }
 
   /**
@@ -225,6 +237,18 @@ export abstract class DynamoComponent extends Construct {
    */
   public get scaledBy(): IConstruct[] {
     return [...this.graph.components.filter(c => c !== this && c._scales(this)), ...this.autoscalers];
+  }
+
+  /**
+   * Fewest replicas the component runs: `replicas`, or the `minReplicas` of the autoscaler of this app that scales
+   * it. Undefined while the scaling adapter is on and nothing here states the minimum (the Planner, or an
+   * autoscaler defined elsewhere).
+   */
+  public get minReplicas(): number | undefined {
+    if (!this.scalingAdapterEnabled) return this.replicas;
+    // Duck-typed: autoscalers live in a module that depends on this one.
+    const min = (this.scaledBy[0] as { minReplicas?: unknown } | undefined)?.minReplicas;
+    return typeof min === 'number' ? min : undefined;
   }
 
   /**
@@ -243,6 +267,7 @@ export abstract class DynamoComponent extends Construct {
     PropError.check(this.type !== ComponentType.PLANNER, scaler, 'target', this.node.path, 'a frontend or worker pool',
       'the Planner runs as one replica and is not scaled');
     if (!this.autoscalers.includes(scaler)) this.autoscalers.push(scaler);
+    this.graph._ensureFrontendBudget();
   }
 
   /**

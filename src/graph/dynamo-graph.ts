@@ -16,6 +16,8 @@ import type { WorkerPool } from './worker-pool';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { PlanResult } from '../optimizer/plan-result';
+import { PolicyPack, PolicyPackProps } from '../policy/policy-pack';
+import { FrontendDisruptionBudget } from '../security/frontend-disruption-budget';
 
 /** The CRD allows at most 25 components per graph. */
 const MAX_COMPONENTS = 25;
@@ -85,6 +87,26 @@ export interface DynamoGraphOptions {
    * @default - none
    */
   readonly priorityClassName?: string;
+  /**
+   * Check the graph's chart with the policy pack on every synth: `DynamoPolicy.apply(Chart.of(graph), policy)`.
+   * Errors fail `cdk8s synth` before anything is written; warnings are printed. With `false` the graph applies no
+   * pack, but one applied to the chart or App elsewhere (by you or another graph) still checks it.
+   * @default true
+   */
+  readonly policyEnabled?: boolean;
+  /**
+   * Options of the policy pack the graph applies to its chart (the first options given for a chart win; different
+   * ones are refused).
+   * @default - the pack's defaults
+   */
+  readonly policy?: PolicyPackProps;
+  /**
+   * Render a PodDisruptionBudget (`FrontendDisruptionBudget`, `maxUnavailable: 1`) for the frontend once it runs 2 or
+   * more replicas (`replicas`, or the `minReplicas` of the autoscaler that scales it), so node drains take its
+   * pods down one at a time. Worker pools get none: see docs/policy.md.
+   * @default true
+   */
+  readonly frontendDisruptionBudget?: boolean;
 }
 
 /**
@@ -147,6 +169,7 @@ export class DynamoGraph extends Construct {
   private readonly props: DynamoGraphProps;
   private readonly registered: DynamoComponent[] = [];
   private slaPlan?: PlanResult;
+  private frontendBudget?: FrontendDisruptionBudget;
 
   public constructor(scope: Construct, id: string, props: DynamoGraphProps) {
     super(scope, id);
@@ -180,6 +203,9 @@ export class DynamoGraph extends Construct {
       spec: Lazy.any({ produce: () => this._renderSpec() }),
     });
     this.node.addValidation({ validate: () => this.validateGraph() });
+    PropError.check(props.policyEnabled !== false || props.policy === undefined, this, 'policy', props.policy,
+      'unset when policyEnabled is false', 'the graph applies no policy pack to configure');
+    if (props.policyEnabled !== false) PolicyPack._applyDefault(Chart.of(this), props.policy);
   }
 
   /** Namespace of the DGD (undefined: the chart's, or the one `kubectl` applies it to). */
@@ -233,6 +259,33 @@ export class DynamoGraph extends Construct {
   public _recordPlan(plan: PlanResult): void {
     this.slaPlan = plan;
     new SlaPlanRecord(this, 'SlaPlan', plan);
+  }
+
+  /** The frontend's PodDisruptionBudget: the graph's default one or your own `FrontendDisruptionBudget`. */
+  public get frontendDisruptionBudget(): FrontendDisruptionBudget | undefined {
+    return this.frontendBudget;
+  }
+
+  /**
+   * Renders the frontend's default PodDisruptionBudget once the frontend is known to run 2 or more replicas: called
+   * when a component is added and when an autoscaler attaches.
+   * @internal
+   */
+  public _ensureFrontendBudget(): void {
+    const frontend = this.frontend;
+    if (this.props.frontendDisruptionBudget === false || !frontend || this.frontendBudget || (frontend.minReplicas ?? 0) < 2) return;
+    new FrontendDisruptionBudget(this, 'FrontendDisruptionBudget', { graph: this });
+  }
+
+  /**
+   * Called by `FrontendDisruptionBudget`'s constructor: one budget per frontend.
+   * @internal
+   */
+  public _registerFrontendBudget(budget: FrontendDisruptionBudget): void {
+    const existing = this.frontendBudget;
+    PropError.check(existing === undefined, budget, 'graph', this.node.path, 'a graph whose frontend has no PodDisruptionBudget yet',
+      `'${existing?.node.path}' already protects its frontend (set frontendDisruptionBudget: false on the graph to define your own)`);
+    this.frontendBudget = budget;
   }
 
   /**

@@ -16,6 +16,7 @@ import { GpuSchedulingProps } from '../gpu/gpu-scheduling-props';
 import { ModelArchitecture } from '../model/model-architecture';
 import { ModelCache } from '../model/model-cache';
 import { KvCacheDtype, Quantization } from '../model/precision';
+import { IntentAnnotations } from '../policy/intent-annotations';
 
 const GIB = 1024 ** 3;
 
@@ -235,8 +236,11 @@ export abstract class WorkerPool extends DynamoComponent {
         ...[...new Set(command.configFiles.map(f => f.mountPath))].map(mountPath => ({ name: 'engine-config', mountPath, readOnly: true })),
         ...(this.lora ? [{ name: 'lora-adapters', mountPath: EngineCommands.LORA_PATH }] : []),
       ],
-      // Pods read the ConfigMap at start only: a content hash in the pod template rolls them when it changes.
-      podAnnotations: this.engineConfig ? { 'cdk8s-dynamo.io/engine-config-sha256': WorkerPool.sha256(WorkerPool.configData(command.configFiles)) } : undefined,
+      podAnnotations: {
+        ...this.intentAnnotations(),
+        // Pods read the ConfigMap at start only: a content hash in the pod template rolls them when it changes.
+        ...(this.engineConfig ? { 'cdk8s-dynamo.io/engine-config-sha256': WorkerPool.sha256(WorkerPool.configData(command.configFiles)) } : {}),
+      },
       initContainers: cache ? [cache._waitContainer(this.image)] : [],
       startupProbe: multinode ? undefined : probes.startup,
       livenessProbe: multinode ? undefined : probes.liveness,
@@ -248,6 +252,33 @@ export abstract class WorkerPool extends DynamoComponent {
       affinity: placement.affinity,
       tolerations: placement.tolerations,
     };
+  }
+
+  /**
+   * What the pool serves, for the policy rules that size memory and load time (`IntentAnnotations`): the YAML alone
+   * does not say how big a model outside the catalog is. Figures the pool does not know are left out.
+   */
+  private intentAnnotations(): { [key: string]: string } {
+    const p = this.poolProps;
+    const arch = this.architecture;
+    const maxModelLen = p.maxModelLen ?? arch?.maxContextLength;
+    const annotations: { [key: string]: string } = {
+      [IntentAnnotations.MODEL]: this.model,
+      [IntentAnnotations.TENSOR_PARALLEL]: String(p.tensorParallel ?? 1),
+      [IntentAnnotations.PIPELINE_PARALLEL]: String(p.pipelineParallel ?? 1),
+    };
+    if (maxModelLen !== undefined) annotations[IntentAnnotations.MAX_MODEL_LEN] = String(maxModelLen);
+    if (this.gpuRequest.memoryGiB !== undefined) annotations[IntentAnnotations.GPU_MEMORY_GIB] = String(this.gpuRequest.memoryGiB);
+    if (arch) {
+      // Rounded up, so the rules never under-estimate; sliding-window layers count what a max-length sequence keeps.
+      const weightsGiB = arch.weightBytes(p.quantization ?? arch.quantization) / GIB;
+      annotations[IntentAnnotations.WEIGHTS_GIB] = String(Math.ceil(weightsGiB * 100) / 100);
+      if (maxModelLen !== undefined) {
+        const kvBytes = arch.kvCacheBytesPerSequence(maxModelLen, p.kvCacheDtype);
+        annotations[IntentAnnotations.KV_BYTES_PER_TOKEN] = String(Math.ceil(kvBytes / maxModelLen));
+      }
+    }
+    return annotations;
   }
 
   private engineCommand(): EngineCommand {

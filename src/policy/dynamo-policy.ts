@@ -14,14 +14,15 @@ import { RuleCatalog } from './rules/rule-catalog';
 export class DynamoPolicy {
   /**
    * Applies the default pack to `scope` (an App, a Chart or any construct) and returns it. Idempotent: when a pack
-   * already covers `scope` (DynamoGraph applies one to its chart) it is returned, taking `props` if it had none yet.
+   * already covers `scope` (every DynamoGraph applies one to its chart) it is returned, taking `props` if it had none
+   * yet. A pack applied to the App takes over from the packs graphs applied by default to its charts.
    * @param scope construct whose synthesized objects are checked
    * @param props pack options
    */
   public static apply(scope: Construct, props?: PolicyPackProps): PolicyPack {
     const existing = PolicyPack.of(scope);
     if (existing) {
-      if (props) existing._configure(props);
+      existing._claim(props);
       return existing;
     }
     return new PolicyPack(scope, PolicyPack.DEFAULT_ID, props);

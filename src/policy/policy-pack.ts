@@ -52,13 +52,31 @@ export class PolicyPack extends Construct {
   /** Construct id `DynamoPolicy.apply` gives the pack. */
   public static readonly DEFAULT_ID = 'DynamoPolicy';
 
-  /** The pack that checks objects under `scope`: the one nearest above it (or on it), if any. */
+  /**
+   * The pack that checks objects under `scope`: the one nearest above it (or on it), if any. A pack a construct
+   * turned on by default (`DynamoGraph` on its chart) gives way to a pack the user applied further up.
+   */
   public static of(scope: IConstruct): PolicyPack | undefined {
-    for (const s of [...scope.node.scopes].reverse()) {
-      const pack = s.node.children.find((c): c is PolicyPack => c instanceof PolicyPack);
-      if (pack) return pack;
+    const packs = [...scope.node.scopes].reverse()
+      .map(s => s.node.children.find((c): c is PolicyPack => c instanceof PolicyPack))
+      .filter((p): p is PolicyPack => p !== undefined);
+    return packs.find(p => !p.yields) ?? packs[0];
+  }
+
+  /**
+   * The pack a construct turns on by default for `scope`: the pack that already covers it (taking `props`), or a
+   * new one that gives way to any pack the user applies above it later.
+   * @internal
+   */
+  public static _applyDefault(scope: Construct, props?: PolicyPackProps): PolicyPack {
+    const existing = PolicyPack.of(scope);
+    if (existing) {
+      if (props) existing._configure(props);
+      return existing;
     }
-    return undefined;
+    const pack = new PolicyPack(scope, PolicyPack.DEFAULT_ID, props);
+    pack.byDefault = true;
+    return pack;
   }
 
   /** @internal */
@@ -86,6 +104,10 @@ export class PolicyPack extends Construct {
 
   private props: PolicyPackProps;
   private configured: boolean;
+  /** Created by a construct's default rather than by the user. */
+  private byDefault = false;
+  /** Returned to the user by `DynamoPolicy.apply`. */
+  private claimed = false;
   private readonly printed = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PolicyPackProps = {}) {
@@ -127,6 +149,15 @@ export class PolicyPack extends Construct {
     return findings.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
+  /**
+   * Hands the pack to the user (`DynamoPolicy.apply`): from then on it is theirs and no longer gives way.
+   * @internal
+   */
+  public _claim(props?: PolicyPackProps): void {
+    if (props) this._configure(props);
+    this.claimed = true;
+  }
+
   /** @internal Options given after creation (the first explicit ones win; conflicting ones are refused). */
   public _configure(props: PolicyPackProps): void {
     PolicyPack.checkProps(this, props);
@@ -135,6 +166,11 @@ export class PolicyPack extends Construct {
       'a policy pack is already applied here with other options; pass options on the first DynamoPolicy.apply()');
     this.props = props;
     this.configured = true;
+  }
+
+  /** True for a default pack nobody has configured or applied explicitly: a user's pack above it takes over. */
+  private get yields(): boolean {
+    return this.byDefault && !this.configured && !this.claimed;
   }
 
   private validateScope(): string[] {

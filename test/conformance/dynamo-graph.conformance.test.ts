@@ -24,8 +24,9 @@ function synthesize(backend: Backend, apiVersion: DynamoApiVersion, topology: To
       new AggregatedPool(graph, 'Worker', { model: MODEL, gpu, scalingAdapter: true });
       break;
     case 'disaggregated':
-      new PrefillPool(graph, 'Prefill', { model: MODEL, gpu });
-      new DecodePool(graph, 'Decode', { model: MODEL, gpu, replicas: 2, scalingAdapter: true });
+      // Two prefill replicas; decode's scaling adapter is on for an autoscaler defined elsewhere.
+      new PrefillPool(graph, 'Prefill', { model: MODEL, gpu, replicas: 2 });
+      new DecodePool(graph, 'Decode', { model: MODEL, gpu, scalingAdapter: true });
       break;
     case 'tensor-parallel':
       new AggregatedPool(graph, 'Worker', { model: MODEL, gpu, tensorParallel: 4 });

@@ -89,7 +89,7 @@ describe('DynamoGraph.fromSla', () => {
     const { chart, graph } = fromSla();
     const plan = graph.plan!;
     const objects = synthValid(chart);
-    const annotations = dgd(objects).metadata.annotations;
+    const annotations = Object.fromEntries(Object.entries(dgd(objects).metadata.annotations).filter(([k]) => k.startsWith('sla.cdk8s-dynamo.io/')));
     const p = plan.best.prefill!;
     const d = plan.best.decode!;
     expect(annotations).toEqual({

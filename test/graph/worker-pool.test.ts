@@ -161,7 +161,8 @@ describe('worker pools', () => {
         // Qwen3-32B: 64 heads and 8 KV heads (every TP here divides them), ~61 GiB in BF16: keep layouts it fits.
         fc.pre(ModelArchitecture.of('Qwen/Qwen3-32B').weightBytes() / (tp * pp) <= gpu.memoryGiB * 1024 ** 3);
         const chart = Testing.chart();
-        const g = new DynamoGraph(chart, 'g', { backend, apiVersion });
+        // The layout is under test, not whether a full-context sequence also fits (the policy pack's DYN-GPU-004).
+        const g = new DynamoGraph(chart, 'g', { backend, apiVersion, policyEnabled: false });
         const pool = new AggregatedPool(g, 'W', { model: 'Qwen/Qwen3-32B', gpu, tensorParallel: tp, pipelineParallel: pp, replicas });
         const total = tp * pp;
         const nodes = Math.ceil(total / gpu.gpusPerNode);

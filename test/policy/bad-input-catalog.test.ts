@@ -7,7 +7,8 @@ import { App, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import {
   AggregatedPool, Backend, DecodePool, DynamoGraph, DynamoGraphDeploymentRequest, DynamoModel, DynamoMonitoring,
   DynamoPlatform, DynamoPolicy, Etcd, Frontend, FrontendDisruptionBudget, HpaPoolAutoscaler, ModelArchitecture,
-  ModelCache, Nats, NatsConnection, NetworkPeer, OperatorScope, Planner, PrefillPool, ScalingMetric, ScalingTarget,
+  DynamoGraphSlaProps, ModelCache, Nats, NatsConnection, NetworkPeer, OperatorScope, PlanRequest, PlanResult, Planner, PrefillPool,
+  ScalingMetric, ScalingTarget, SlaOptimizer,
 } from '../../src';
 import { GpuProfile } from '../../src/gpu/gpu-profile';
 import { GpuRequest } from '../../src/gpu/gpu-request';
@@ -27,9 +28,26 @@ function graph(props: Partial<ConstructorParameters<typeof DynamoGraph>[2]> = {}
 function disagg(frontendReplicas = 1): DynamoGraph {
   const g = graph();
   new Frontend(g, 'Frontend', { replicas: frontendReplicas });
-  new PrefillPool(g, 'Prefill', { model: MODEL, gpu: H100, scalingAdapter: true });
-  new DecodePool(g, 'Decode', { model: MODEL, gpu: H100, scalingAdapter: true });
+  new PrefillPool(g, 'Prefill', { model: MODEL, gpu: H100 });
+  new DecodePool(g, 'Decode', { model: MODEL, gpu: H100 });
   return g;
+}
+
+/** `DynamoGraph.fromSla` of Qwen3-8B on 8 H100s with modest targets, with `props` replacing parts of it. */
+function slaGraph(props: Partial<DynamoGraphSlaProps>): DynamoGraph {
+  return DynamoGraph.fromSla(chart(), 'g', {
+    model: 'Qwen/Qwen3-8B',
+    gpu: H100,
+    hardware: { totalGpus: 8 },
+    workload: { inputSequenceLength: 1024, outputSequenceLength: 128 },
+    sla: { ttftMs: 1000, itlMs: 50 },
+    ...props,
+  });
+}
+
+/** `SlaOptimizer.plan` of Qwen3-8B on 8 H100s, with `request` replacing parts of it. */
+function plan(request: Partial<PlanRequest>): PlanResult {
+  return SlaOptimizer.plan({ model: ModelArchitecture.of('Qwen/Qwen3-8B'), gpu: H100, hardware: { totalGpus: 8 }, ...request });
 }
 
 /** Runs the app's validations as `cdk8s synth` does. */
@@ -212,18 +230,69 @@ const CATALOG: BadInput[] = [
     allowed: 'a whole number >= 2',
   },
   {
-    name: 'autoscaling a pool without scaling adapter',
+    name: 'autoscaling a pool whose scaling adapter is turned off',
     build: () => {
       const g = graph({}, new Chart(Testing.app(), 'test', { namespace: 'llm' }));
-      const pool = new AggregatedPool(g, 'W', { model: MODEL, gpu: H100 });
+      const pool = new AggregatedPool(g, 'W', { model: MODEL, gpu: H100, scalingAdapter: false });
       new HpaPoolAutoscaler(g.node.scope!, 'Hpa', { target: ScalingTarget.pool(pool), maxReplicas: 4, metrics: [ScalingMetric.cpuUtilization(80)] });
       synth(g.node.scope as Chart);
     },
-    path: 'test/Hpa',
-    prop: 'target',
-    value: "'test/g/W'",
-    allowed: 'a component with scalingAdapter: true',
+    path: 'test/g/W',
+    prop: 'scalingAdapter',
+    value: 'false',
+    allowed: 'true or unset on a component a Planner or autoscaler scales',
   },
+
+  // SLA optimizer and graphs built from it
+  {
+    name: 'fromSla with an SLA nothing meets and no bestEffort',
+    build: () => slaGraph({ sla: { ttftMs: 5, itlMs: 1 } }),
+    path: 'test/g',
+    prop: 'sla',
+    value: '{"ttftMs":5,"itlMs":1}',
+    allowed: 'targets some configuration can meet',
+  },
+  { name: 'fromSla with an input length of zero', build: () => slaGraph({ workload: { inputSequenceLength: 0 } }), path: 'test/g', prop: 'workload.inputSequenceLength', value: '0', allowed: 'a whole number from 1 to' },
+  { name: 'fromSla with a fractional output length', build: () => slaGraph({ workload: { outputSequenceLength: 12.5 } }), path: 'test/g', prop: 'workload.outputSequenceLength', value: '12.5', allowed: 'a whole number from 1 to' },
+  {
+    name: 'fromSla with ISL + OSL beyond the model context',
+    build: () => slaGraph({ workload: { inputSequenceLength: 40000, outputSequenceLength: 4000 } }),
+    path: 'test/g',
+    prop: 'workload.inputSequenceLength',
+    value: '40000',
+    allowed: "ISL + OSL within the model's context",
+  },
+  {
+    name: 'fromSla of a model outside the catalog without architecture',
+    build: () => slaGraph({ model: 'acme/unknown-7b' }),
+    path: 'test/g',
+    prop: 'architecture',
+    value: 'undefined',
+    allowed: 'ModelArchitecture.custom(...)',
+  },
+  { name: 'fromSla with a GPU budget of zero', build: () => slaGraph({ hardware: { totalGpus: 0 } }), path: 'test/g', prop: 'hardware.totalGpus', value: '0', allowed: 'a whole number from 1 to' },
+  { name: 'fromSla with neither GPU budget nor request rate', build: () => slaGraph({ hardware: {} }), path: 'test/g', prop: 'hardware.totalGpus', value: 'undefined', allowed: 'a GPU budget, or a workload.requestRate' },
+  {
+    name: 'fromSla with a GPU budget too small for the model',
+    build: () => slaGraph({ model: 'meta-llama/Meta-Llama-3.1-405B', hardware: { totalGpus: 2 } }),
+    path: 'test/g',
+    prop: 'hardware.totalGpus',
+    value: '2',
+    allowed: 'enough GPUs for at least one engine that holds the model',
+  },
+  { name: 'SlaOptimizer.plan with a negative TTFT target', build: () => plan({ sla: { ttftMs: -1 } }), path: 'SlaOptimizer.plan', prop: 'sla.ttftMs', value: '-1', allowed: 'a positive number' },
+  { name: 'SlaOptimizer.plan with a request rate of zero', build: () => plan({ workload: { requestRate: 0 } }), path: 'SlaOptimizer.plan', prop: 'workload.requestRate', value: '0', allowed: 'a positive number' },
+  { name: 'SlaOptimizer.plan with no backends', build: () => plan({ backends: [] }), path: 'SlaOptimizer.plan', prop: 'backends', value: '[]', allowed: 'one or more of vllm' },
+  { name: 'SlaOptimizer.plan with no serving modes', build: () => plan({ modes: [] }), path: 'SlaOptimizer.plan', prop: 'modes', value: '[]', allowed: 'one or more of agg, disagg' },
+  {
+    name: 'SlaOptimizer.plan with more GPUs per engine at least than at most',
+    build: () => plan({ hardware: { totalGpus: 8, minGpusPerEngine: 8, maxGpusPerEngine: 4 } }),
+    path: 'SlaOptimizer.plan',
+    prop: 'hardware.minGpusPerEngine',
+    value: '8',
+    allowed: 'at most maxGpusPerEngine (4)',
+  },
+  { name: 'SlaOptimizer.plan with zero GPUs per node', build: () => plan({ hardware: { totalGpus: 8, gpusPerNode: 0 } }), path: 'SlaOptimizer.plan', prop: 'hardware.gpusPerNode', value: '0', allowed: 'a whole number from 1 to 1024' },
 
   // DGDR and LoRA
   { name: 'DGDR fractional input tokens', build: () => new DynamoGraphDeploymentRequest(chart(), 'R', { model: MODEL, workload: { inputTokens: 10.5 } }), path: 'test/R', prop: 'workload.inputTokens', value: '10.5', allowed: 'a whole number >= 1' },

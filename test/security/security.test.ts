@@ -1,41 +1,78 @@
 import { Chart, Testing } from 'cdk8s';
+import { HpaPoolAutoscaler } from '../../src/autoscaling/hpa-pool-autoscaler';
+import { ScalingMetric } from '../../src/autoscaling/scaling-metric';
+import { ScalingTarget } from '../../src/autoscaling/scaling-target';
 import { Backend } from '../../src/engines/backend';
 import { GpuProfile } from '../../src/gpu/gpu-profile';
 import { AggregatedPool } from '../../src/graph/aggregated-pool';
-import { DynamoGraph } from '../../src/graph/dynamo-graph';
+import { DynamoGraph, DynamoGraphProps } from '../../src/graph/dynamo-graph';
 import { Frontend } from '../../src/graph/frontend';
 import { FrontendDisruptionBudget } from '../../src/security/frontend-disruption-budget';
 import { GraphNetworkPolicies } from '../../src/security/graph-network-policies';
 import { NetworkPeer } from '../../src/security/network-peer';
 import { expectValid } from '../support/validate';
 
-function graph(frontendReplicas = 2, withFrontend = true): { chart: Chart; graph: DynamoGraph } {
+function graph(frontendReplicas = 2, withFrontend = true, props: Partial<DynamoGraphProps> = {}): { chart: Chart; graph: DynamoGraph } {
   const chart = new Chart(Testing.app(), 'c', { namespace: 'llm', disableResourceNameHashes: true });
-  const g = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM });
+  const g = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, ...props });
   if (withFrontend) new Frontend(g, 'Frontend', { replicas: frontendReplicas });
   new AggregatedPool(g, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM });
   return { chart, graph: g };
 }
 
+/** A graph whose frontend is scaled by an HPA of this app. */
+function autoscaledFrontend(minReplicas: number, props: Partial<DynamoGraphProps> = {}): { chart: Chart; graph: DynamoGraph } {
+  const chart = new Chart(Testing.app(), 'c', { namespace: 'llm', disableResourceNameHashes: true });
+  const g = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, ...props });
+  const frontend = new Frontend(g, 'Frontend');
+  new AggregatedPool(g, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM });
+  new HpaPoolAutoscaler(chart, 'Hpa', { target: ScalingTarget.pool(frontend), minReplicas, maxReplicas: 8, metrics: [ScalingMetric.cpuUtilization(70)] });
+  return { chart, graph: g };
+}
+
 const byKind = (objects: any[], kind: string) => objects.filter(o => o.kind === kind);
 
+const FRONTEND_PDB = {
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  metadata: { name: 'qwen-frontend', namespace: 'llm' },
+  spec: {
+    maxUnavailable: 1,
+    selector: { matchLabels: { 'nvidia.com/dynamo-graph-deployment-name': 'qwen', 'nvidia.com/dynamo-component': 'Frontend' } },
+    unhealthyPodEvictionPolicy: 'AlwaysAllow',
+  },
+};
+
 describe('FrontendDisruptionBudget', () => {
-  test('selects the frontend pods by the operator labels, one pod at a time, unhealthy pods evictable', () => {
+  test('a graph renders one for a frontend with 2+ replicas: operator labels, one pod at a time, unhealthy pods evictable', () => {
     const { chart, graph: g } = graph(3);
-    new FrontendDisruptionBudget(chart, 'Pdb', { graph: g });
     const objects = Testing.synth(chart);
     expectValid(objects);
-    const [pdb] = byKind(objects, 'PodDisruptionBudget');
-    expect(pdb).toEqual({
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name: 'qwen-frontend', namespace: 'llm' },
-      spec: {
-        maxUnavailable: 1,
-        selector: { matchLabels: { 'nvidia.com/dynamo-graph-deployment-name': 'qwen', 'nvidia.com/dynamo-component': 'Frontend' } },
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
+    expect(byKind(objects, 'PodDisruptionBudget')).toEqual([FRONTEND_PDB]);
+    expect(g.frontendDisruptionBudget?.node.path).toBe('c/qwen/FrontendDisruptionBudget');
+  });
+
+  test('none for a single frontend replica, without a frontend, or when the graph opts out', () => {
+    for (const { chart, graph: g } of [graph(1), graph(2, false), graph(3, true, { frontendDisruptionBudget: false })]) {
+      expect(byKind(Testing.synth(chart), 'PodDisruptionBudget')).toEqual([]);
+      expect(g.frontendDisruptionBudget).toBeUndefined();
+    }
+  });
+
+  test('an autoscaled frontend is protected when its autoscaler never goes below 2 replicas', () => {
+    const two = autoscaledFrontend(2);
+    expect(byKind(Testing.synth(two.chart), 'PodDisruptionBudget')).toEqual([FRONTEND_PDB]);
+    expect(two.graph.frontend!.minReplicas).toBe(2);
+    const one = autoscaledFrontend(1);
+    expect(byKind(Testing.synth(one.chart), 'PodDisruptionBudget')).toEqual([]);
+    expect(one.graph.frontend!.minReplicas).toBe(1);
+  });
+
+  test('with the default off, your own budget takes another maxUnavailable', () => {
+    const { chart, graph: g } = autoscaledFrontend(4, { frontendDisruptionBudget: false });
+    const pdb = new FrontendDisruptionBudget(chart, 'Pdb', { graph: g, maxUnavailable: 2 });
+    expect(g.frontendDisruptionBudget).toBe(pdb);
+    expect(byKind(Testing.synth(chart), 'PodDisruptionBudget')).toEqual([{ ...FRONTEND_PDB, spec: { ...FRONTEND_PDB.spec, maxUnavailable: 2 } }]);
   });
 
   test.each([
@@ -43,8 +80,18 @@ describe('FrontendDisruptionBudget', () => {
       "[c/Pdb] 'graph' is 'c/qwen/Frontend with 1 replica(s)': a budget for a single pod either blocks drains or protects nothing. allowed: a Frontend with 2 or more replicas"],
     [() => { const { chart, graph: g } = graph(2, false); new FrontendDisruptionBudget(chart, 'Pdb', { graph: g }); },
       "[c/Pdb] 'graph' is 'c/qwen': there are no frontend pods to protect. allowed: a graph with a Frontend"],
-    [() => { const { chart, graph: g } = graph(3); new FrontendDisruptionBudget(chart, 'Pdb', { graph: g, maxUnavailable: 3 }); },
+    [() => { const { chart, graph: g } = graph(3, true, { frontendDisruptionBudget: false }); new FrontendDisruptionBudget(chart, 'Pdb', { graph: g, maxUnavailable: 3 }); },
       "[c/Pdb] 'maxUnavailable' is 3: allowed: a whole number from 1 to 2"],
+    [() => { const { chart, graph: g } = graph(3); new FrontendDisruptionBudget(chart, 'Pdb', { graph: g, maxUnavailable: 2 }); },
+      "[c/Pdb] 'graph' is 'c/qwen': 'c/qwen/FrontendDisruptionBudget' already protects its frontend (set frontendDisruptionBudget: false on the graph to define your own). allowed: a graph whose frontend has no PodDisruptionBudget yet"],
+    [() => { const { chart, graph: g } = autoscaledFrontend(1); new FrontendDisruptionBudget(chart, 'Pdb', { graph: g }); },
+      "[c/Pdb] 'graph' is 'c/qwen/Frontend scaled by 'c/Hpa' from 1 replica(s)': a budget for a single pod either blocks drains or protects nothing. allowed: a Frontend with 2 or more replicas, or scaled by an autoscaler of this app with minReplicas >= 2"],
+    [() => {
+      const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+      const g = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM });
+      new Frontend(g, 'Frontend', { scalingAdapter: true });
+      new FrontendDisruptionBudget(chart, 'Pdb', { graph: g });
+    }, "[c/Pdb] 'graph' is 'c/qwen/Frontend scaled by an autoscaler outside this app': a budget for a single pod"],
   ])('bad input %#', (build, message) => {
     expect(build).toThrow(message);
   });
