@@ -132,7 +132,7 @@ const POD_MONITORS: { [key: string]: PodMonitorSpec } = {
 /**
  * Prometheus Operator monitors (`monitoring.coreos.com/v1`) for Dynamo graphs: PodMonitors for frontends,
  * workers and planners (the pods the operator renders, matched by their `nvidia.com/dynamo-component-type`
- * label), and optionally a ServiceMonitor for the operator.
+ * label), and optionally a ServiceMonitor for the operator (`operator: { platform }`).
  *
  * Every scraped series is labelled with the graph (`dynamo_graph_deployment`) and the DGD component
  * (`dynamo_graph_component`) of its pod. `HpaPoolAutoscaler` and `KedaPoolAutoscaler` query on those labels,
