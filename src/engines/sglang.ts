@@ -49,6 +49,8 @@ export class SglangCommand {
       // The bootstrap server must listen on the pod IP, not loopback.
       .opt('--host', disaggregated ? '0.0.0.0' : undefined)
       .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
+      // SGLang exports its Prometheus metrics (queue, KV usage, TTFT) only with this flag; autoscaling and dashboards read them.
+      .flag('--enable-metrics')
       .flag('--enable-lora', !!s.lora)
       // Adapters arrive at run time (DynamoModel), so SGLang must size its LoRA buffers for any rank and module up front.
       .opt('--max-lora-rank', s.lora?.maxRank)

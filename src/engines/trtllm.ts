@@ -24,7 +24,9 @@ export class TrtllmCommand {
       .opt('--served-model-name', s.model)
       .opt('--extra-engine-args', `${file.mountPath}/${file.fileName}`)
       .opt('--disaggregation-mode', s.role === 'aggregated' ? undefined : s.role)
-      .flag('--publish-events-and-metrics', s.kvEvents)
+      // Without it TRT-LLM exports no engine metrics (autoscaling and dashboards read them); the KV events it also
+      // publishes are simply unused when the frontend does not route by KV.
+      .flag('--publish-events-and-metrics')
       .raw(s.extraArgs)
       .toArray();
     // The operator launches multinode TRT-LLM through mpirun, and the runtime images run as root.

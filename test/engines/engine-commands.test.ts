@@ -195,6 +195,14 @@ describe('TRT-LLM', () => {
     expect(cmd.args).toContain('--publish-events-and-metrics');
   });
 
+  test('engine metrics are always exported, so autoscalers and dashboards have something to read', () => {
+    for (const kvEvents of [false, true]) {
+      expect(EngineCommands.render(settings({ backend: Backend.SGLANG, role: 'decode', kvEvents })).args).toContain('--enable-metrics');
+      expect(EngineCommands.render(settings({ backend: Backend.TRTLLM, role: 'decode', kvEvents })).args).toContain('--publish-events-and-metrics');
+    }
+    expect(EngineCommands.render(settings({ backend: Backend.VLLM, role: 'decode', kvEvents: false })).args).not.toContain('--enable-metrics');
+  });
+
   test('engine YAML carries parallelism, limits and KV cache config', () => {
     const cmd = EngineCommands.render(settings({
       backend: Backend.TRTLLM,
