@@ -6,7 +6,6 @@ import { Backend } from '../engines/backend';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { ModelArchitecture } from '../model/model-architecture';
 import { KvCacheDtype, Quantization } from '../model/precision';
-import { PlanCandidate, PoolPlan } from '../optimizer/plan-result';
 import { EstimateMode, ServingMode } from '../optimizer/sla';
 import { SlaOptimizer } from '../optimizer/sla-optimizer';
 
@@ -20,13 +19,15 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  cdk8s-dynamo plan --model <hf-id|config.json> --gpu <name> --total-gpus N [--isl N] [--osl N] [--ttft MS] [--itl MS]
-                    [--backend vllm|sglang|trtllm|auto] [--mode agg|disagg|auto] [--request-rate R] [--best-effort]
-                    [--quant bf16|fp8|fp8_block|nvfp4|mxfp4] [--kv-cache-dtype bf16|fp8] [--json]
+  cdk8s-dynamo plan --model <hf-id|config.json> --gpu <name> --total-gpus N [--isl N] [--osl N] [--max-seq-len N]
+                    [--ttft MS] [--itl MS] [--backend vllm|sglang|trtllm|auto] [--mode agg|disagg|auto]
+                    [--request-rate R] [--best-effort] [--quant bf16|fp8|fp8_block|nvfp4|mxfp4] [--kv-cache-dtype bf16|fp8] [--json]
   cdk8s-dynamo estimate --model <hf-id|config.json> --gpu <name> --backend vllm|sglang|trtllm --tp N [--pp N] [--ep N]
-                    --batch N --isl N --osl N [--mode agg|prefill|decode] [--quant ...] [--kv-cache-dtype ...] [--json]
+                    --batch N --isl N --osl N [--max-seq-len N] [--mode agg|prefill|decode] [--quant ...] [--kv-cache-dtype ...] [--json]
 
 Defaults: ISL 512, OSL 128, TTFT 100 ms, ITL 15 ms, all backends and modes; precision follows the checkpoint.
+ISL and OSL are averages; --max-seq-len is the longest request (prompt + output) engines accept (plan: the model's
+context length, lowered per engine to what its KV cache holds; estimate: ISL + OSL).
 --gpu takes AIConfigurator system names (h100_sxm, h200_sxm, b200_sxm, a100_sxm, l40s) and GpuProfile names.
 Exit codes: 0 success, 1 no configuration meets the SLA, 2 invalid arguments.`;
 
@@ -39,6 +40,7 @@ const FLAGS: Record<string, 'value' | 'switch'> = {
   'total-gpus': 'value',
   'isl': 'value',
   'osl': 'value',
+  'max-seq-len': 'value',
   'ttft': 'value',
   'itl': 'value',
   'backend': 'value',
@@ -167,45 +169,24 @@ function plan(args: Record<string, string | true>, io: CliIo): number {
     ...precision(args),
     backends: backend === 'auto' ? undefined : [backend as Backend],
     modes: mode === 'auto' ? undefined : [mode === 'agg' ? ServingMode.AGGREGATED : ServingMode.DISAGGREGATED],
-    workload: { inputSequenceLength: num(args, 'isl', { integer: true }), outputSequenceLength: num(args, 'osl', { integer: true }), requestRate },
+    workload: {
+      inputSequenceLength: num(args, 'isl', { integer: true }),
+      outputSequenceLength: num(args, 'osl', { integer: true }),
+      maxSequenceLength: num(args, 'max-seq-len', { integer: true }),
+      requestRate,
+    },
     sla: { ttftMs: num(args, 'ttft'), itlMs: num(args, 'itl') },
     hardware: { totalGpus },
     bestEffort: args['best-effort'] === true,
   });
   const searchMs = Math.round((performance.now() - started) * 10) / 10;
   if (args.json) {
-    const json = result.toJson();
-    io.out(JSON.stringify({ best: json.best, top: json.top, pareto: json.pareto, request: json.request, searchMs }, undefined, 2));
+    io.out(JSON.stringify({ ...result.toJson(), searchMs }, undefined, 2));
     return 0;
   }
-  const req = result.toJson().request;
-  io.out(`${m.name} on ${totalGpus ?? 'as many as needed'} x ${g.name}: ISL ${req.isl}, OSL ${req.osl}, `
-    + `SLA TTFT <= ${req.ttftMs} ms, ITL <= ${req.itlMs} ms${requestRate ? `, ${requestRate} req/s` : ''}`);
-  io.out(`searched ${result.candidatesEvaluated} configurations in ${searchMs} ms\n`);
-  io.out(`${result.meetsSla ? 'Best' : 'Closest (SLA NOT met, --best-effort)'}: ${result.summary()}`);
-  io.out(`  why: ${result.best.rationale}\n`);
-  if (result.top.length > 0) {
-    io.out('Best configurations (one per parallel layout):');
-    io.out(table(result.top));
-  }
-  io.out('Pareto front (tokens/s/user vs tokens/s/GPU; * meets the SLA):');
-  io.out(table(result.pareto));
+  io.out(result.toText());
+  io.out(`search: ${searchMs} ms`);
   return 0;
-}
-
-function table(rows: PlanCandidate[]): string {
-  const pool = (p: PoolPlan) => `${p.workers}x TP${p.tensorParallel}${p.pipelineParallel > 1 ? `PP${p.pipelineParallel}` : ''}`
-    + `${p.expertParallel > 1 ? `EP${p.expertParallel}` : ''} b${p.batchSize}`;
-  const header = ['', 'mode', 'backend', 'workers', 'GPUs', 'TTFT ms', 'ITL ms', 'tok/s/GPU', 'tok/s/user', 'req/s'];
-  const body = rows.map(c => [
-    c.meetsSla ? '*' : '', c.mode, c.backend,
-    c.aggregated ? pool(c.aggregated) : `P ${pool(c.prefill!)} + D ${pool(c.decode!)}`,
-    String(c.gpus), c.ttftMs.toFixed(1), c.itlMs.toFixed(1), c.tokensPerSecondPerGpu.toFixed(1), c.tokensPerSecondPerUser.toFixed(1),
-    c.requestsPerSecond.toFixed(2),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map(r => r[i].length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(header), ...body.map(line)].join('\n') + '\n';
 }
 
 function estimate(args: Record<string, string | true>, io: CliIo): number {
@@ -223,6 +204,7 @@ function estimate(args: Record<string, string | true>, io: CliIo): number {
     batchSize: num(args, 'batch', { required: true, integer: true })!,
     inputSequenceLength: num(args, 'isl', { required: true, integer: true }),
     outputSequenceLength: num(args, 'osl', { required: true, integer: true }),
+    maxSequenceLength: num(args, 'max-seq-len', { integer: true }),
   });
   if (args.json) {
     io.out(JSON.stringify(e, undefined, 2));
@@ -235,7 +217,7 @@ function estimate(args: Record<string, string | true>, io: CliIo): number {
     `tokens/s per user ${e.tokensPerSecondPerUser}`,
     `requests/s        ${e.requestsPerSecond}`,
     `memory per GPU    ${e.memoryGiBPerGpu} GiB (weights ${e.weightGiBPerGpu} GiB, KV budget ${e.kvCacheGiBPerGpu} GiB)`,
-    `admits            ${e.admissibleSequences} sequences`,
+    `admits            ${e.admissibleSequences} sequences of ISL + OSL tokens; longest sequence ${e.longestSequence} tokens`,
     `fits              ${e.fits ? 'yes' : 'no'}`,
   ].join('\n'));
   return 0;

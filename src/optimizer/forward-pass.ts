@@ -56,6 +56,7 @@ export class ForwardPass {
   private readonly fmha: 'bf16' | 'fp8';
   private readonly memo: Map<string, number>;
   private readonly memoryMemo = new Map<string, EngineMemoryUse>();
+  private readonly longestMemo = new Map<string, number>();
   private readonly kernelKey: string;
 
   /**
@@ -131,6 +132,29 @@ export class ForwardPass {
       this.memoryMemo.set(key, use);
     }
     return use;
+  }
+
+  /**
+   * Longest single sequence (tokens, at most `cap`) whose KV cache fits the engine's budget with an iteration of up
+   * to `maxBatchedTokens`.
+   */
+  public longestSequence(maxBatchedTokens: number, cap: number): number {
+    const key = `${maxBatchedTokens}|${cap}`;
+    let longest = this.longestMemo.get(key);
+    if (longest === undefined) {
+      const budget = this.memory(1, maxBatchedTokens).kvBudgetBytes;
+      // KV bytes grow with the length (sliding-window layers stop growing at the window): bisect.
+      let lo = 0;
+      let hi = cap;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (this.kvBytesPerSequencePerGpu(mid) <= budget) lo = mid;
+        else hi = mid - 1;
+      }
+      longest = lo;
+      this.longestMemo.set(key, longest);
+    }
+    return longest;
   }
 
   private computeMemory(sequenceLength: number, maxBatchedTokens: number): EngineMemoryUse {

@@ -34,6 +34,9 @@ export interface ResolvedPlan {
   readonly kvCacheDtype: KvCacheDtype;
   readonly isl: number;
   readonly osl: number;
+  /** Longest request the engines accept: asked for (`maxSequenceLengthRequired`) or the model's context length. */
+  readonly maxSequenceLength: number;
+  readonly maxSequenceLengthRequired: boolean;
   readonly requestRate?: number;
   readonly totalGpus?: number;
   readonly minGpusPerEngine: number;
@@ -65,7 +68,8 @@ interface PrefillOption {
   serviceMs: number;
   capacity: number;
   transferMs: number;
-  pool: (workers: number) => PoolPlan;
+  maxLen: number;
+  pool: (workers: number, maxLen: number) => PoolPlan;
 }
 interface RateMatch { x: number; y: number; rate: number; gpus: number; prefillBound: boolean }
 interface DecodeOption {
@@ -75,7 +79,8 @@ interface DecodeOption {
   admissible: number;
   itlMs: number;
   capacity: number;
-  pool: (workers: number) => PoolPlan;
+  maxLen: number;
+  pool: (workers: number, maxLen: number) => PoolPlan;
 }
 
 /**
@@ -133,7 +138,7 @@ export class PlanSearch {
             kvCacheDtype: this.r.kvCacheDtype,
             gpus,
           };
-          if (this.pass(layout).memory(this.r.isl + this.r.osl, CHUNKS[0]).maxSequences >= 1) result.push(layout);
+          if (this.maxModelLen(this.pass(layout), CHUNKS[0]) !== undefined) result.push(layout);
         }
       }
       // Pipeline stages are a last resort: only when no single-node layout holds the model.
@@ -159,9 +164,23 @@ export class PlanSearch {
     return list;
   }
 
-  private pool(fp: ForwardPass, layout: Layout, workers: number, batch: number, tokens: number): PoolPlan {
-    const seqLen = this.r.isl + this.r.osl;
-    const mem = fp.memory(seqLen, tokens);
+  /**
+   * The engine's max model length with an iteration of `tokens`, or undefined when the engine cannot serve the
+   * workload: its KV budget must hold one average request (batches are admitted at the average length) and, when
+   * the user asked for a maximum length, one sequence of it. Without one, the model's context length is lowered to
+   * what the budget holds.
+   */
+  private maxModelLen(fp: ForwardPass, tokens: number): number | undefined {
+    const { isl, osl, maxSequenceLength: max } = this.r;
+    if (fp.memory(isl + osl, tokens).maxSequences < 1) return undefined;
+    const longest = fp.longestSequence(tokens, max);
+    if (longest >= max) return max;
+    if (this.r.maxSequenceLengthRequired) return undefined;
+    return Math.max(isl + osl, Math.floor(longest / 1024) * 1024);
+  }
+
+  private pool(fp: ForwardPass, layout: Layout, workers: number, batch: number, tokens: number, maxLen: number): PoolPlan {
+    const mem = fp.memory(this.r.isl + this.r.osl, tokens);
     const used = mem.weightBytes + mem.reserveBytes + batch * mem.kvBytesPerSequence;
     return {
       workers,
@@ -169,9 +188,10 @@ export class PlanSearch {
       pipelineParallel: layout.pipelineParallel,
       expertParallel: layout.expertParallel,
       gpusPerWorker: layout.gpus,
+      nodesPerWorker: Math.ceil(layout.gpus / this.r.gpusPerNode),
       batchSize: batch,
       maxNumBatchedTokens: tokens,
-      maxModelLen: seqLen,
+      maxModelLen: maxLen,
       memoryGiBPerGpu: round(used / GIB, 1),
       kvCacheGiBPerGpu: round(mem.kvBudgetBytes / GIB, 1),
       admissibleSequences: mem.maxSequences,
@@ -187,6 +207,8 @@ export class PlanSearch {
       const fp = this.pass(layout);
       for (const chunk of CHUNKS) {
         if (chunk < Math.min(isl, CHUNKS[CHUNKS.length - 1]) && chunk !== CHUNKS[0]) continue;
+        const maxLen = this.maxModelLen(fp, chunk);
+        if (maxLen === undefined) continue;
         const admissible = fp.memory(isl + osl, chunk).maxSequences;
         for (const batch of this.batches(admissible)) {
           this.evaluated++;
@@ -209,9 +231,10 @@ export class PlanSearch {
           if (!deploy) continue;
           const workerRate = deploy.rate / deploy.workers;
           const ttft = perWorker(workerRate);
-          const aggPool = this.pool(fp, layout, deploy.workers, batch, chunk);
+          const aggPool = this.pool(fp, layout, deploy.workers, batch, chunk, maxLen);
           const limits = [
             batch === admissible ? `batch capped by the KV-cache budget (${admissible} sequences of ${isl + osl} tokens)` : undefined,
+            maxLen < this.r.maxSequenceLength ? `max model length ${maxLen}: the KV-cache budget holds no longer sequence` : undefined,
             maxUtil > 0 && loadCap < AGG_LOAD_CAP ? `load held at ${pct(workerRate / capacity)} of capacity to keep queueing within TTFT` : undefined,
           ].filter((s): s is string => !!s);
           out.push(this.candidate({
@@ -261,7 +284,8 @@ export class PlanSearch {
       for (const batch of PREFILL_BATCHES) {
         const tokens = Math.max(8192, batch * isl);
         if (batch > 1 && batch * isl > 16384) break;
-        if (fp.memory(isl + osl, tokens).maxSequences < batch) break;
+        const maxLen = this.maxModelLen(fp, tokens);
+        if (maxLen === undefined || fp.memory(isl + osl, tokens).maxSequences < batch) break;
         this.evaluated++;
         const serviceMs = fp.iterationMs(batch * isl, batch, 0, 0);
         const kvBytes = this.r.model.kvCacheBytesPerSequence(isl, this.r.kvCacheDtype);
@@ -273,10 +297,13 @@ export class PlanSearch {
           serviceMs,
           capacity: batch * 1000 / serviceMs,
           transferMs,
-          pool: w => this.pool(fp, layout, w, batch, tokens),
+          maxLen,
+          pool: (w, len) => this.pool(fp, layout, w, batch, tokens, len),
         });
       }
       const tokens = 2048;
+      const maxLen = this.maxModelLen(fp, tokens);
+      if (maxLen === undefined) continue;
       const admissible = fp.memory(isl + osl, tokens).maxSequences;
       for (const batch of this.batches(admissible)) {
         this.evaluated++;
@@ -288,7 +315,8 @@ export class PlanSearch {
           admissible,
           itlMs,
           capacity: batch * 1000 / (itlMs * Math.max(1, osl - 1)),
-          pool: w => this.pool(fp, layout, w, batch, Math.max(tokens, batch)),
+          maxLen,
+          pool: (w, len) => this.pool(fp, layout, w, batch, Math.max(tokens, batch), len),
         });
       }
     }
@@ -352,17 +380,20 @@ export class PlanSearch {
     const ttft = p.serviceMs + Queueing.waitMs(prefillUtil, p.serviceMs) + p.transferMs;
     const { gpus } = choice;
     const limiting = choice.prefillBound ? 'prefill' : 'decode';
+    // A request must fit both sides of the KV hand-off.
+    const maxLen = Math.min(p.maxLen, d.maxLen);
     const rationale = [
       `${x} prefill TP${p.layout.tensorParallel} (batch ${p.batch}) : ${y} decode TP${d.layout.tensorParallel} (batch ${d.batch}) workers`,
       `prefill at ${pct(prefillUtil)} utilisation (M/D/1 wait ${round(ttft - idleTtft, 1)} ms)`,
       `decode batch ${d.batch}${d.batch === d.admissible ? ' capped by the KV-cache budget' : ''}`,
       `${limiting}-bound`,
+      ...(maxLen < this.r.maxSequenceLength ? [`max model length ${maxLen}: the KV-cache budget holds no longer sequence`] : []),
     ].join('; ');
     return this.candidate({
       mode: ServingMode.DISAGGREGATED,
       backend: p.layout.backend,
-      prefill: p.pool(x),
-      decode: d.pool(y),
+      prefill: p.pool(x, maxLen),
+      decode: d.pool(y, maxLen),
       gpus,
       ttftMs: ttft,
       itlMs: d.itlMs,

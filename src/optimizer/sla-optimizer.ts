@@ -1,5 +1,7 @@
+import { createHash } from 'crypto';
+import { CALIBRATION } from './calibration/data';
 import { ForwardPass } from './forward-pass';
-import { Estimate, PlanCandidate, PlanResult, PoolPlan } from './plan-result';
+import { Estimate, PlanCandidate, PlanResult, PoolPlan, ResolvedPlanRequest } from './plan-result';
 import { PlanSearch, ResolvedPlan, ScoredCandidate } from './search';
 import { EstimateMode, EstimateRequest, PlanRequest, ServingMode } from './sla';
 import { PropError } from '../common/errors';
@@ -17,6 +19,13 @@ const ALL_BACKENDS = [Backend.VLLM, Backend.SGLANG, Backend.TRTLLM];
  */
 export class SlaOptimizer {
   /**
+   * Identifies the embedded kernel calibration the predictions rest on: the first 12 hex digits of the SHA-256 of
+   * the calibration figures. It changes only when the library ships new figures, so a plan recorded in Git can be
+   * traced to the measurements behind it.
+   */
+  public static readonly CALIBRATION_ID: string = createHash('sha256').update(JSON.stringify(CALIBRATION)).digest('hex').slice(0, 12);
+
+  /**
    * Searches aggregated and disaggregated deployments (tensor parallelism, pipeline stages when a node cannot hold the
    * model, expert parallelism for MoE, batch sizes, token budgets, prefill:decode ratios).
    * Throws naming the closest configuration and the limit it misses when nothing meets the SLA, unless `bestEffort`.
@@ -28,7 +37,8 @@ export class SlaOptimizer {
     if (all.length === 0) {
       throw PropError.invalid('SlaOptimizer.plan', 'hardware.totalGpus', r.totalGpus,
         'enough GPUs for at least one engine that holds the model',
-        `${r.model.name} (${(r.model.weightBytes(r.quantization) / GIB).toFixed(1)} GiB of ${r.quantization} weights) does not fit any engine of `
+        `${r.model.name} (${(r.model.weightBytes(r.quantization) / GIB).toFixed(1)} GiB of ${r.quantization} weights`
+        + `${r.maxSequenceLengthRequired ? ` and the KV cache of one ${r.maxSequenceLength}-token sequence` : ''}) does not fit any engine of `
         + `${r.minGpusPerEngine}-${r.maxGpusPerEngine} x ${r.gpu.name} (${r.gpu.memoryGiB} GiB) within the GPU budget`);
     }
     const ranked = [...all].sort((a, b) => (PlanSearch.better(a, b) ? -1 : PlanSearch.better(b, a) ? 1 : 0));
@@ -41,19 +51,25 @@ export class SlaOptimizer {
       if (!request.bestEffort) throw SlaOptimizer.missError(r, closest);
       best = closest;
     }
-    const json = {
-      model: r.model.name,
-      gpu: r.gpu.name,
+    const answered: ResolvedPlanRequest = {
+      model: r.model,
+      gpu: r.gpu,
       backends: r.backends,
       modes: r.modes,
       quantization: r.quantization,
       kvCacheDtype: r.kvCacheDtype,
-      isl: r.isl,
-      osl: r.osl,
+      inputSequenceLength: r.isl,
+      outputSequenceLength: r.osl,
+      maxSequenceLength: r.maxSequenceLength,
+      maxSequenceLengthRequired: r.maxSequenceLengthRequired,
       requestRate: r.requestRate,
       totalGpus: r.totalGpus,
+      minGpusPerEngine: r.minGpusPerEngine,
+      maxGpusPerEngine: r.maxGpusPerEngine,
+      gpusPerNode: r.gpusPerNode,
       ttftMs: r.ttftMs,
       itlMs: r.itlMs,
+      bestEffort: request.bestEffort ?? false,
     };
     const top: ScoredCandidate[] = [];
     const layouts = new Set<string>();
@@ -64,8 +80,19 @@ export class SlaOptimizer {
       top.push(c);
       if (top.length === 5) break;
     }
-    return PlanResult._of(SlaOptimizer.publicView(best), top.map(SlaOptimizer.publicView),
-      SlaOptimizer.pareto(all, r).map(SlaOptimizer.publicView), search.evaluated, json);
+    // One public object per candidate, so the chosen one is the same object wherever it is listed.
+    const views = new Map<ScoredCandidate, PlanCandidate>();
+    const view = (c: ScoredCandidate) => {
+      let v = views.get(c);
+      if (!v) {
+        const { score: _s, violation: _v, key: _k, ...rest } = c;
+        v = rest;
+        views.set(c, v);
+      }
+      return v;
+    };
+    return PlanResult._of(view(best), top.map(view), SlaOptimizer.pareto(all, r).map(view), search.evaluated, answered,
+      SlaOptimizer.CALIBRATION_ID);
   }
 
   /** Predicts one fixed engine configuration: latencies, throughput, memory and whether the engine admits the batch. */
@@ -77,12 +104,14 @@ export class SlaOptimizer {
     const ep = request.expertParallel ?? 1;
     const isl = request.inputSequenceLength ?? 512;
     const osl = request.outputSequenceLength ?? 128;
+    const maxLen = request.maxSequenceLength ?? isl + osl;
     PropError.integer(where, 'tensorParallel', tp, 1, 64);
     PropError.integer(where, 'pipelineParallel', pp, 1, 16);
     PropError.integer(where, 'expertParallel', ep, 1, 64);
     PropError.integer(where, 'batchSize', request.batchSize, 1, 65536);
     PropError.integer(where, 'inputSequenceLength', isl, 1);
     PropError.integer(where, 'outputSequenceLength', osl, 1);
+    SlaOptimizer.checkMaxLength(where, 'maxSequenceLength', request.maxSequenceLength, isl + osl, Math.max(isl + osl, model.maxContextLength));
     PropError.check(model.numAttentionHeads % tp === 0, where, 'tensorParallel', tp, `a divisor of the model's ${model.numAttentionHeads} attention heads`);
     PropError.check(tp % ep === 0 && (ep === 1 || model.isMoe), where, 'expertParallel', ep,
       model.isMoe ? `a divisor of tensorParallel (${tp})` : '1 (the model has no experts)');
@@ -136,7 +165,8 @@ export class SlaOptimizer {
       weightGiBPerGpu: round(mem.weightBytes / GIB, 1),
       kvCacheGiBPerGpu: round(mem.kvBudgetBytes / GIB, 1),
       admissibleSequences: mem.maxSequences,
-      fits: weightsFit && mem.maxSequences >= b,
+      longestSequence: fp.longestSequence(tokens, model.maxContextLength),
+      fits: weightsFit && mem.maxSequences >= b && fp.longestSequence(tokens, maxLen) >= maxLen,
     };
   }
 
@@ -168,6 +198,7 @@ export class SlaOptimizer {
     const osl = w.outputSequenceLength ?? 128;
     PropError.check(isl + osl <= q.model.maxContextLength, where, 'workload.inputSequenceLength', isl,
       `ISL + OSL within the model's context of ${q.model.maxContextLength} tokens`);
+    SlaOptimizer.checkMaxLength(where, 'workload.maxSequenceLength', w.maxSequenceLength, isl + osl, q.model.maxContextLength);
     return {
       model: q.model,
       gpu: q.gpu,
@@ -177,6 +208,8 @@ export class SlaOptimizer {
       kvCacheDtype: q.kvCacheDtype ?? q.model.kvCacheDtype,
       isl,
       osl,
+      maxSequenceLength: w.maxSequenceLength ?? q.model.maxContextLength,
+      maxSequenceLengthRequired: w.maxSequenceLength !== undefined,
       requestRate: w.requestRate,
       totalGpus: h.totalGpus,
       minGpusPerEngine: min,
@@ -185,6 +218,11 @@ export class SlaOptimizer {
       ttftMs: s.ttftMs ?? 100,
       itlMs: s.itlMs ?? 15,
     };
+  }
+
+  private static checkMaxLength(where: string, prop: string, value: number | undefined, min: number, max: number): void {
+    PropError.check(value === undefined || (Number.isInteger(value) && value >= min && value <= max), where, prop, value,
+      `a whole number from ISL + OSL (${min}) to the model's context length (${max})`);
   }
 
   /** Non-dominated on (tokens/s/user, tokens/s/GPU) among configurations that meet TTFT; fastest per user first. */
@@ -213,10 +251,5 @@ export class SlaOptimizer {
   private static layoutOf(c: PlanCandidate): string {
     const pool = (p?: PoolPlan) => (p ? `${p.tensorParallel}/${p.pipelineParallel}/${p.expertParallel}` : '-');
     return `${c.mode}|${c.backend}|${pool(c.aggregated)}|${pool(c.prefill)}|${pool(c.decode)}`;
-  }
-
-  private static publicView(c: ScoredCandidate): PlanCandidate {
-    const { score: _s, violation: _v, key: _k, ...rest } = c;
-    return rest;
   }
 }

@@ -44,6 +44,14 @@ export interface Workload {
    */
   readonly outputSequenceLength?: number;
   /**
+   * Longest request (prompt + output tokens) the engines must accept: their max model length. ISL and OSL are
+   * averages that size batches and throughput; this is the limit beyond which an engine refuses a request. When set,
+   * only engines whose KV-cache budget holds one sequence of this length are considered.
+   * @default - the model's context length, lowered for each engine to the longest sequence its KV-cache budget
+   * holds (in whole 1024s, at least ISL + OSL)
+   */
+  readonly maxSequenceLength?: number;
+  /**
    * Requests per second the deployment must sustain. When set, the plan uses as few GPUs as carry this rate.
    * @default - use the GPUs in `HardwareConstraints.totalGpus` as well as possible
    */
@@ -177,6 +185,11 @@ export interface EstimateRequest {
    * @default 128
    */
   readonly outputSequenceLength?: number;
+  /**
+   * Longest request (prompt + output tokens) the engine must hold; `fits` requires one such sequence in the KV cache.
+   * @default - inputSequenceLength + outputSequenceLength
+   */
+  readonly maxSequenceLength?: number;
   /**
    * Weight precision.
    * @default - the model checkpoint's

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { GpuProfile, ModelArchitecture, SlaOptimizer } from '../../src';
 import { main } from '../../src/cli/main';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
@@ -12,13 +13,23 @@ function run(...argv: string[]): { code: number; out: string; err: string } {
 }
 
 describe('cdk8s-dynamo plan', () => {
-  test('text: best, top configurations and Pareto front', () => {
+  test('text: the plan as PlanResult.toText renders it, then the search time', () => {
     const r = run('plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h200_sxm', '--total-gpus', '8');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Qwen\/Qwen3-32B on 8 x h200-sxm: ISL 512, OSL 128, SLA TTFT <= 100 ms, ITL <= 15 ms/);
-    expect(r.out).toMatch(/\nBest: (agg|disagg) (vllm|sglang|trtllm): /);
-    expect(r.out).toContain('Pareto front');
-    expect(r.out).toMatch(/mode\s+backend\s+workers\s+GPUs\s+TTFT ms\s+ITL ms\s+tok\/s\/GPU\s+tok\/s\/user/);
+    const text = SlaOptimizer.plan({ model: ModelArchitecture.of('Qwen/Qwen3-32B'), gpu: GpuProfile.H200_SXM, hardware: { totalGpus: 8 } }).toText();
+    expect(r.out).toMatch(/^SLA plan: Qwen\/Qwen3-32B on h200-sxm, within 8 GPUs\n/);
+    expect(r.out.startsWith(text)).toBe(true);
+    expect(r.out.slice(text.length)).toMatch(/^\nsearch: [\d.]+ ms$/);
+  });
+
+  test('--max-seq-len reaches the engines; --best-effort says the SLA is missed', () => {
+    const json = JSON.parse(run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--max-seq-len', '16384', '--json').out);
+    expect(json.request).toEqual(expect.objectContaining({ maxSequenceLength: 16384, maxSequenceLengthRequired: true }));
+    const pools = json.best.mode === 'agg' ? [json.best.agg] : [json.best.prefill, json.best.decode];
+    for (const pool of pools) expect(pool.maxModelLen).toBe(16384);
+    const r = run('plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm', '--total-gpus', '8', '--itl', '1', '--best-effort');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\nclosest: +.* \(misses the SLA: best effort\)\n/);
   });
 
   test('--json: one object with best, pareto, searchMs and the documented entry keys', () => {
@@ -99,6 +110,10 @@ describe('cdk8s-dynamo estimate', () => {
     const json = JSON.parse(run(...args, '--mode', 'decode', '--json').out);
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['ttftMs', 'itlMs', 'tokensPerSecondPerGpu', 'tokensPerSecondPerUser', 'memoryGiBPerGpu', 'fits']));
     expect(json.fits).toBe(true);
+    // The KV budget holds one sequence of the model's whole context: it fits.
+    expect(JSON.parse(run(...args, '--max-seq-len', '40960', '--json').out).fits).toBe(true);
+    expect(JSON.parse(run(...args, '--max-seq-len', '40960', '--json').out).longestSequence).toBe(40960);
+    expect(run(...args, '--max-seq-len', '100').err).toMatch(/'maxSequenceLength' is 100: allowed: a whole number from ISL \+ OSL \(640\) to the model's context length \(40960\)/);
     expect(JSON.parse(run(...args, '--mode', 'prefill', '--json').out).itlMs).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Backend, EstimateMode, GpuProfile, KvCacheDtype, ModelArchitecture, Quantization, ServingMode, SlaOptimizer } from '../../src';
+import { Backend, EstimateMode, GpuProfile, KvCacheDtype, ModelArchitecture, PlanCandidate, PoolPlan, Quantization, ServingMode, SlaOptimizer } from '../../src';
 import { KernelModel } from '../../src/optimizer/kernel-model';
 import { GpuPeaks, Roofline } from '../../src/optimizer/roofline';
 
@@ -33,11 +33,11 @@ describe('SlaOptimizer.plan', () => {
     }
   });
 
-  test('pools carry engine limits: batch within what the KV budget admits, maxModelLen = ISL + OSL', () => {
+  test('pools carry engine limits: batch within what the KV budget admits, maxModelLen = the model context (it fits)', () => {
     for (const c of [...result.top, ...result.pareto]) {
       for (const p of [c.aggregated, c.prefill, c.decode].filter(x => x !== undefined)) {
         expect(p!.batchSize).toBeLessThanOrEqual(p!.admissibleSequences);
-        expect(p!.maxModelLen).toBe(640);
+        expect(p!.maxModelLen).toBe(40960);
         expect(p!.maxNumBatchedTokens).toBeGreaterThanOrEqual(p!.batchSize);
         expect(p!.memoryGiBPerGpu).toBeLessThanOrEqual(GpuProfile.H200_SXM.memoryGiB);
       }
@@ -104,6 +104,64 @@ describe('SlaOptimizer.plan', () => {
     [{ hardware: { totalGpus: 1 }, model: ModelArchitecture.of('meta-llama/Meta-Llama-3.1-70B') }, /'hardware.totalGpus' is 1: .*does not fit any engine/],
   ])('rejects %j', (extra, message) => {
     expect(() => SlaOptimizer.plan({ model: QWEN32, gpu: GpuProfile.H100_SXM, ...extra } as any)).toThrow(message);
+  });
+});
+
+describe('maximum sequence length', () => {
+  const pools = (c: PlanCandidate) => [c.aggregated, c.prefill, c.decode].filter((p): p is PoolPlan => p !== undefined);
+
+  test('default: the model context, lowered per engine to whole 1024s of what its KV budget holds', () => {
+    // Llama-3.1-8B on a 24 GB L4: vLLM keeps 0.9 x 24 GB - 15 GiB of weights - reserve for KV, far less than 131072 tokens.
+    const r = SlaOptimizer.plan({
+      model: LLAMA8, gpu: GpuProfile.of('l4'), backends: [Backend.VLLM], modes: [ServingMode.AGGREGATED], hardware: { totalGpus: 1 }, bestEffort: true,
+    });
+    expect(r.request.maxSequenceLength).toBe(131072);
+    expect(r.request.maxSequenceLengthRequired).toBe(false);
+    const pool = r.best.aggregated!;
+    expect(pool.maxModelLen % 1024).toBe(0);
+    expect(pool.maxModelLen).toBeLessThan(131072);
+    expect(pool.maxModelLen).toBeGreaterThanOrEqual(640);
+    expect(r.best.rationale).toContain(`max model length ${pool.maxModelLen}: the KV-cache budget holds no longer sequence`);
+    // The engine starts: one sequence of its max model length fits, and a whole model context would not.
+    const estimate = (maxSequenceLength: number) => SlaOptimizer.estimate({
+      model: LLAMA8, gpu: GpuProfile.of('l4'), backend: Backend.VLLM, tensorParallel: 1, batchSize: 1, maxSequenceLength,
+    });
+    expect(estimate(pool.maxModelLen).fits).toBe(true);
+    expect(estimate(131072).fits).toBe(false);
+  });
+
+  test('disaggregated pairs share one limit: a request must fit both sides of the hand-off', () => {
+    const r = SlaOptimizer.plan({ model: LLAMA8, gpu: GpuProfile.of('l4'), modes: [ServingMode.DISAGGREGATED], hardware: { totalGpus: 4 }, bestEffort: true });
+    for (const c of [r.best, ...r.pareto]) expect(c.prefill!.maxModelLen).toBe(c.decode!.maxModelLen);
+  });
+
+  test('asked for: every engine holds one such sequence, batches are still admitted at the average length', () => {
+    const r = SlaOptimizer.plan({
+      model: QWEN32, gpu: GpuProfile.H100_SXM, backends: [Backend.VLLM], hardware: { totalGpus: 8 }, workload: { maxSequenceLength: 32768 },
+    });
+    expect(r.request).toEqual(expect.objectContaining({ maxSequenceLength: 32768, maxSequenceLengthRequired: true, inputSequenceLength: 512 }));
+    for (const c of [r.best, ...r.top, ...r.pareto]) {
+      for (const p of pools(c)) {
+        expect(p.maxModelLen).toBe(32768);
+        // Admission counts sequences of ISL + OSL = 640 tokens: far more than fit at 32768 tokens each.
+        expect(p.admissibleSequences * 640).toBeGreaterThan(32768);
+      }
+    }
+    // Qwen3-32B at TP1 on H100 leaves ~5 GiB of KV for vLLM: no 32768-token sequence (8 GiB), so TP1 is out.
+    expect([...r.top, ...r.pareto].flatMap(pools).every(p => p.tensorParallel > 1)).toBe(true);
+  });
+
+  test('asked for more than any engine holds: the error names the sequence', () => {
+    expect(() => SlaOptimizer.plan({ model: LLAMA8, gpu: GpuProfile.of('l4'), hardware: { totalGpus: 1 }, workload: { maxSequenceLength: 131072 } }))
+      .toThrow(/'hardware.totalGpus' is 1: .* and the KV cache of one 131072-token sequence\) does not fit any engine/);
+  });
+
+  test.each([
+    [{ maxSequenceLength: 600 }, /'workload.maxSequenceLength' is 600: allowed: a whole number from ISL \+ OSL \(640\) to the model's context length \(40960\)/],
+    [{ maxSequenceLength: 50000 }, /'workload.maxSequenceLength' is 50000: allowed: a whole number from ISL \+ OSL \(640\)/],
+    [{ maxSequenceLength: 1000.5 }, /'workload.maxSequenceLength' is 1000.5: allowed: a whole number/],
+  ])('rejects %j', (workload, message) => {
+    expect(() => SlaOptimizer.plan({ model: QWEN32, gpu: GpuProfile.H100_SXM, hardware: { totalGpus: 8 }, workload })).toThrow(message);
   });
 });
 
