@@ -7,8 +7,8 @@ import { RuleCatalog } from './rules/rule-catalog';
  * Entry points of the policy pack.
  *
  * ```ts
- * DynamoPolicy.apply(chart);                       // check everything synthesized under the chart
- * DynamoPolicy.suppress(graph.decode, 'DYN-SEC-006', 'vLLM runtime image runs as root');
+ * DynamoPolicy.apply(app, { warningsAsErrors: true });   // check everything synthesized in the app
+ * DynamoPolicy.suppress(pool, 'DYN-GPU-007', 'every GPU node of this cluster is an H100');
  * ```
  */
 export class DynamoPolicy {
