@@ -11,17 +11,14 @@ import {
  */
 export function platformAndGraphs(app: App): { platform: Chart; graphs: Chart } {
   const platform = new Chart(app, 'platform', { disableResourceNameHashes: true });
-  new DynamoPlatform(platform, 'Dynamo');
+  const dynamo = new DynamoPlatform(platform, 'Dynamo');
   new DynamoMonitoring(platform, 'OperatorMonitoring', {
     namespace: 'dynamo-system',
     namePrefix: 'dynamo',
     frontend: false,
     workers: false,
     planner: false,
-    operator: {
-      namespace: 'dynamo-system',
-      serviceSelector: { 'app.kubernetes.io/name': 'dynamo-operator', 'app.kubernetes.io/instance': 'dynamo-platform', 'app.kubernetes.io/component': 'metrics' },
-    },
+    operator: { platform: dynamo },
   });
 
   const graphs = new Chart(app, 'graphs', { namespace: 'llm', disableResourceNameHashes: true });
