@@ -165,13 +165,16 @@ export class ForwardPass {
     const coef = tp >= 4 ? 5 : tp === 2 ? 6.5 : 11;
     const activations = Math.max(2 * maxBatchedTokens * m.numAttentionHeads * m.headDim * coef * (m.isMoe ? 2 : 1), 70 * 1024 ** 2);
     const reserveBytes = activations + 3.5 * GIB + (tp > 1 ? 0.4e9 : 0);
-    const kvBudgetBytes = EngineMemory.kvCacheBudgetBytes({
+    const total = this.gpu.memoryGiB * GIB;
+    // Each engine's own rule, but never more than is physically left: SGLang's fraction of total memory leaves the
+    // activations only the rest, which a large token budget can exceed.
+    const kvBudgetBytes = Math.min(EngineMemory.kvCacheBudgetBytes({
       backend,
-      gpuMemoryBytes: this.gpu.memoryGiB * GIB,
+      gpuMemoryBytes: total,
       weightBytesPerGpu: weightBytes,
       tensorParallel: tp,
       runtimeReserveBytes: reserveBytes,
-    });
+    }), Math.max(0, Math.floor(total - weightBytes - reserveBytes)));
     const kvBytesPerSequence = this.kvBytesPerSequencePerGpu(sequenceLength);
     return { weightBytes, reserveBytes, kvBudgetBytes, kvBytesPerSequence, maxSequences: Math.floor(kvBudgetBytes / kvBytesPerSequence) };
   }
