@@ -68,6 +68,10 @@ for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/']) {
   project.npmignore?.exclude(pattern);
 }
 
+// eslint-import-resolver-typescript 3.8 resolves with pure JS (enhanced-resolve); later versions pull per-platform
+// native binaries that `npm ci` wants in the lockfile for every OS, which a restricted registry may not serve.
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
+
 // Lint the examples, benchmarks and scripts too (each folder has a tsconfig.json extending test/tsconfig.json).
 for (const dir of ['examples', 'bench', 'scripts']) {
   project.eslint?.addLintPattern(dir);
