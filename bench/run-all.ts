@@ -21,6 +21,17 @@ for (let i = 0; i < 30; i++) {
 }
 report('plan Qwen3-32B on 8 x H200, agg + disagg, 3 backends', median(times), 50);
 
+// For information (no target): an MoE + MLA model searches more layouts (expert parallelism) and more kernels.
+const moe = { model: ModelArchitecture.of('deepseek-ai/DeepSeek-V3'), gpu: GpuProfile.H200_SXM, hardware: { totalGpus: 8 }, bestEffort: true };
+SlaOptimizer.plan(moe);
+const moeTimes: number[] = [];
+for (let i = 0; i < 15; i++) {
+  const t = performance.now();
+  SlaOptimizer.plan(moe);
+  moeTimes.push(performance.now() - t);
+}
+console.log(`${'plan DeepSeek-V3 on 8 x H200 (MoE, MLA), for information'.padEnd(58)} median ${median(moeTimes).toFixed(1).padStart(7)} ms`);
+
 // 2. The whole CLI call including Node start-up, from the compiled package.
 const bin = path.join(__dirname, '..', 'lib', 'cli', 'main.js');
 if (fs.existsSync(bin)) {
