@@ -79,8 +79,9 @@ export interface DynamoGraphSlaProps extends DynamoGraphOptions {
    */
   readonly mode?: ServingMode;
   /**
-   * The traffic to plan for. `inputSequenceLength + outputSequenceLength` becomes the engines' maximum model length:
-   * size them for the longest requests you serve.
+   * The traffic to plan for. Batch sizes are planned for the average `inputSequenceLength + outputSequenceLength`;
+   * the engines' maximum model length is `maxSequenceLength`, by default the model's context length lowered to what
+   * each engine's KV cache holds.
    * @default - ISL 512, OSL 128
    */
   readonly workload?: Workload;
@@ -170,7 +171,6 @@ export class SlaGraph {
   public static addComponents(graph: DynamoGraph, plan: PlanResult, props: DynamoGraphSlaProps): void {
     new Frontend(graph, SlaGraph.FRONTEND, props.frontend);
     const best = plan.best;
-    const kvCacheDtype: KvCacheDtype = plan.toJson().request.kvCacheDtype;
     const base: WorkerPoolProps = {
       ...props.workers,
       model: props.model,
@@ -179,13 +179,12 @@ export class SlaGraph {
       modelCache: props.modelCache,
       quantization: props.quantization,
       // Explicit: the plan's KV admission assumes this dtype, and engines default to the weights' dtype.
-      kvCacheDtype,
+      kvCacheDtype: plan.request.kvCacheDtype,
     };
     // The plan spreads engines over nodes of `hardware.gpusPerNode` GPUs, which may be fewer than the GPU profile's.
-    const gpusPerNode = props.hardware?.gpusPerNode ?? props.gpu.gpusPerNode;
     const poolProps = (p: PoolPlan): WorkerPoolProps => ({
       ...base,
-      nodeCount: Math.ceil(p.gpusPerWorker / gpusPerNode),
+      nodeCount: p.nodesPerWorker,
       replicas: p.workers,
       tensorParallel: p.tensorParallel,
       pipelineParallel: p.pipelineParallel,
