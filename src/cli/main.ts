@@ -224,6 +224,11 @@ function estimate(args: Record<string, string | true>, io: CliIo): number {
 }
 
 if (require.main === module) {
+  // `cdk8s-dynamo plan | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   process.exitCode = main(process.argv.slice(2), {
     out: text => process.stdout.write(text + '\n'),
     err: text => process.stderr.write(text + '\n'),

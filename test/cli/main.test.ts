@@ -132,3 +132,12 @@ test('bin wiring: the script runs under node with a shebang and prints JSON', ()
   expect(r.status).toBe(0);
   expect(JSON.parse(r.stdout).best.gpus).toBeLessThanOrEqual(2);
 });
+
+test('a reader that closes the pipe early (| head) ends the CLI quietly', () => {
+  const script = path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
+  // `true` exits without reading, long before Node starts writing: every write hits a closed pipe.
+  const cmd = `"${process.execPath}" -r ts-node/register/transpile-only "${script}" plan --model Qwen/Qwen3-8B --gpu h100_sxm --total-gpus 8 | true`;
+  const r = spawnSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..') });
+  expect(r.status).toBe(0);
+  expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+});
