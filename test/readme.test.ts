@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as cdk8s from 'cdk8s';
 import { App, Testing } from 'cdk8s';
 import * as ts from 'typescript';
+import * as library from '../src';
 import { expectValid } from './support/validate';
 
 // The README's TypeScript blocks are what new users copy first: they must compile, synthesize and validate.
@@ -13,9 +15,9 @@ function runBlock(code: string): App {
   const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
   const app = Testing.app();
   const load = (id: string): unknown => {
-    if (id === 'cdk8s-dynamo') return require('../src');
-    if (id === 'cdk8s') return { ...require('cdk8s'), App: function TestApp() { return app; } };
-    return require(id);
+    if (id === 'cdk8s-dynamo') return library;
+    if (id === 'cdk8s') return { ...cdk8s, App: function TestApp() { return app; } };
+    throw new Error(`README blocks may import only cdk8s and cdk8s-dynamo, not '${id}'`);
   };
   new Function('require', 'exports', js)(load, {});
   return app;
@@ -24,7 +26,7 @@ function runBlock(code: string): App {
 /** A block that is a fragment (no imports) runs inside a chart with every public name in scope. */
 function asProgram(block: string): string {
   if (/^import /m.test(block)) return block;
-  const names = Object.keys(require('../src')).join(', ');
+  const names = Object.keys(library).join(', ');
   return `import { App, Chart } from 'cdk8s';\nimport { ${names} } from 'cdk8s-dynamo';\n`
     + `const app = new App();\nconst chart = new Chart(app, 'readme', { namespace: 'dynamo' });\n${block}\napp.synth();\n`;
 }
