@@ -28,9 +28,13 @@ if (!UPSTREAM) {
 }
 
 conformance('vendoring the upstream Dynamo CRDs', () => {
-  const chart = Testing.chart();
-  new DynamoPlatform(chart, 'Platform', { crds: CrdSource.fromDirectory(UPSTREAM!) });
-  const crds = Testing.synth(chart).filter((o) => o.kind === 'CustomResourceDefinition');
+  // Built in beforeAll: a skipped describe still runs its body to collect the tests.
+  let crds: any[] = [];
+  beforeAll(() => {
+    const chart = Testing.chart();
+    new DynamoPlatform(chart, 'Platform', { crds: CrdSource.fromDirectory(UPSTREAM!) });
+    crds = Testing.synth(chart).filter((o) => o.kind === 'CustomResourceDefinition');
+  });
   const service = { name: 'dynamo-platform-dynamo-operator-webhook-service', namespace: 'dynamo-system', path: '/convert' };
 
   test('all nine CRDs are included, valid, protected and in the CRD wave', () => {
