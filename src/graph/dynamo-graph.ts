@@ -302,10 +302,11 @@ export class DynamoGraph extends Construct {
   }
 
   /**
-   * The DGD `spec`, laid out for the graph's API version.
+   * The DGD `spec`, laid out for the graph's API version (or another one: the v1alpha1/v1beta1 equivalence tests
+   * render one construct tree both ways).
    * @internal
    */
-  public _renderSpec(): any {
+  public _renderSpec(apiVersion: DynamoApiVersion = this.apiVersion): any {
     const plans: ComponentPlan[] = this.registered.map(c => c._plan());
     const spec: GraphPlan = {
       backendFramework: this.backend,
@@ -314,7 +315,7 @@ export class DynamoGraph extends Construct {
       annotations: this.props.annotations,
       priorityClassName: this.props.priorityClassName,
     };
-    return this.apiVersion === DynamoApiVersion.V1ALPHA1 ? V1Alpha1Renderer.spec(spec, plans) : V1Beta1Renderer.spec(spec, plans);
+    return apiVersion === DynamoApiVersion.V1ALPHA1 ? V1Alpha1Renderer.spec(spec, plans) : V1Beta1Renderer.spec(spec, plans);
   }
 
   private validateGraph(): string[] {
