@@ -65,8 +65,13 @@ describe('v1alpha1 and v1beta1 renderings mean the same after the operator\'s co
       (backend, disaggregated, kvRouter, cached, scaled, gpuIndex, tp, shmGiB) => {
         const chart = Testing.chart();
         const graph = new DynamoGraph(chart, 'g', {
-          backend, namespace: 'ns', env: { LOG_LEVEL: 'debug' }, envFromSecret: 'hf', priorityClassName: 'inference',
-          labels: { team: 'a' }, annotations: { 'nvidia.com/enable-grove': 'false' },
+          backend,
+          namespace: 'ns',
+          env: { LOG_LEVEL: 'debug' },
+          envFromSecret: 'hf',
+          priorityClassName: 'inference',
+          labels: { team: 'a' },
+          annotations: { 'nvidia.com/enable-grove': 'false' },
         });
         new Frontend(graph, 'Frontend', { routerMode: kvRouter ? RouterMode.KV : RouterMode.ROUND_ROBIN, replicas: 2 });
         const gpuRequest = gpuRequests[gpuIndex];
