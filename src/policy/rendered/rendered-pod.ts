@@ -135,10 +135,19 @@ export class RenderedPods {
     return total;
   }
 
+  /**
+   * The engine container: the Dynamo `main`, else the first regular container. A pod without containers gets an
+   * empty stand-in at `containers[0]`, so rules on broken objects report fields instead of crashing.
+   */
+  public static main(pod: RenderedPod): RenderedContainer {
+    return pod.containers.find(c => c.main) ?? pod.containers.find(c => !c.init)
+      ?? { name: 'main', json: {}, init: false, main: true, path: `${pod.specPath}.containers[0]`, fieldPaths: {} };
+  }
+
   /** The engine command line of the pod's main container. */
   public static commandLine(pod: RenderedPod): CommandLine {
-    const main = pod.containers.find(c => c.main) ?? pod.containers.find(c => !c.init);
-    return CommandLine.of(main?.json.command, main?.json.args, pod.dynamo);
+    const main = RenderedPods.main(pod);
+    return CommandLine.of(main.json.command, main.json.args, pod.dynamo);
   }
 
   /** Field path of a container field, honouring fields that live elsewhere (DGD v1alpha1). */

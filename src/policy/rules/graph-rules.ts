@@ -1,6 +1,5 @@
 import { parse } from 'yaml';
-import { GpuRules } from './gpu-rules';
-import { PolicyContext, PolicyRule, Violation } from './policy-rule';
+import { PolicyContext, PolicyRule, Rules, Violation } from './policy-rule';
 import { PolicySeverity } from '../policy-types';
 import { RenderedPod, RenderedPods } from '../rendered/rendered-pod';
 
@@ -21,35 +20,30 @@ const PLANNER_POOLS: { [mode: string]: string[] } = {
  */
 export class GraphRules {
   public static readonly ALL: PolicyRule[] = [
-    {
+    Rules.perPod({
       id: 'DYN-DGD-001',
       severity: PolicySeverity.ERROR,
       reason: 'Prefill workers must run in the prefill role and decode workers in the decode role, or requests never hand off (and the Planner cannot find them).',
       fix: 'Pass --disaggregation-mode prefill or decode matching the component type; aggregated workers pass none.',
-      check: ctx => ctx.pods.filter(p => p.dynamo).flatMap(pod => {
-        const facts = ctx.serving(pod);
-        if (facts.engine === undefined) return [];
-        const expected = pod.componentType === 'prefill' || pod.componentType === 'decode' ? pod.componentType : undefined;
-        if (pod.componentType !== 'worker' && !expected) return [];
-        if (facts.role === expected) return [];
-        return [ctx.atContainer(pod, GpuRules.main(pod), 'args', `--disaggregation-mode ${facts.role ?? 'unset'} on a ${pod.componentType} component`,
-          expected ? `--disaggregation-mode ${expected}` : 'no disaggregation role', 'the engine role does not match the component type')];
-      }),
-    },
-    {
+    }, ctx => ctx.pods.filter(p => p.dynamo), (pod, ctx) => {
+      const facts = ctx.serving(pod);
+      const expected = pod.componentType === 'prefill' || pod.componentType === 'decode' ? pod.componentType : undefined;
+      if (facts.engine === undefined || (pod.componentType !== 'worker' && !expected) || facts.role === expected) return undefined;
+      return ctx.atMain(pod, 'args', `--disaggregation-mode ${facts.role ?? 'unset'} on a ${pod.componentType} component`,
+        expected ? `--disaggregation-mode ${expected}` : 'no disaggregation role', 'the engine role does not match the component type');
+    }),
+    Rules.perPod({
       id: 'DYN-DGD-002',
       severity: PolicySeverity.ERROR,
       reason: 'A Planner\'s max_gpu_budget must cover the GPUs of the pools it scales, and its per-engine GPU counts must match them.',
       fix: 'Raise max_gpu_budget to at least the pools\' GPUs, or shrink the pools; keep prefill/decode_engine_num_gpu equal to GPUs per replica.',
-      check: ctx => ctx.pods.filter(p => p.dynamo && p.componentType === 'planner').flatMap(planner => GraphRules.planner(ctx, planner)),
-    },
+    }, ctx => ctx.pods.filter(p => p.dynamo && p.componentType === 'planner'), (planner, ctx) => GraphRules.planner(ctx, planner)),
   ];
 
   private static planner(ctx: PolicyContext, planner: RenderedPod): Violation[] {
     const cl = RenderedPods.commandLine(planner);
     const config = GraphRules.plannerConfig(cl.flag('--config'));
     if (config === undefined) return [];
-    const main = GpuRules.main(planner);
     const budgetFlag = cl.intFlag('--max-gpu-budget');
     const budget = typeof config.max_gpu_budget === 'number' ? config.max_gpu_budget : budgetFlag ?? PLANNER_DEFAULT_GPU_BUDGET;
     const mode = typeof config.mode === 'string' ? config.mode : 'disagg';
@@ -58,7 +52,7 @@ export class GraphRules {
     const out: Violation[] = [];
     const used = pools.reduce((sum, p) => sum + p.replicas * perReplica(p), 0);
     if (budget >= 0 && used > budget) {
-      out.push(ctx.atContainer(planner, main, 'args', `max_gpu_budget ${budget}`,
+      out.push(ctx.atMain(planner, 'args', `max_gpu_budget ${budget}`,
         `at least ${used} (${pools.map(p => `${p.component}: ${p.replicas} x ${perReplica(p)}`).join(', ')})`,
         'the pools it scales already hold more GPUs than the budget'));
     }
@@ -66,7 +60,7 @@ export class GraphRules {
       const declared = config[`${type}_engine_num_gpu`];
       if (typeof declared !== 'number') continue;
       for (const pool of pools.filter(p => p.componentType === type && perReplica(p) !== declared)) {
-        out.push(ctx.atContainer(planner, main, 'args', `${type}_engine_num_gpu ${declared}`, `${perReplica(pool)} (GPUs per ${pool.component} replica)`,
+        out.push(ctx.atMain(planner, 'args', `${type}_engine_num_gpu ${declared}`, `${perReplica(pool)} (GPUs per ${pool.component} replica)`,
           'the planner would size the pool with the wrong GPU count'));
       }
     }

@@ -1,4 +1,4 @@
-import { PolicyRule } from './policy-rule';
+import { PolicyRule, Rules } from './policy-rule';
 import { PolicySeverity } from '../policy-types';
 
 /** The operator's test for a runtime version it can read off the tag. */
@@ -11,43 +11,38 @@ const RUNTIME_VERSION = /^\d+\.\d+\.\d+$/;
  */
 export class ImageRules {
   public static readonly ALL: PolicyRule[] = [
-    {
+    Rules.perContainer({
       id: 'DYN-IMG-001',
       severity: PolicySeverity.ERROR,
       reason: 'Images must be pinned to a tag or digest other than latest, so a GitOps sync deploys what was reviewed.',
       fix: 'Use an explicit version tag (e.g. :1.4.0) or a digest (@sha256:...).',
-      check: ctx => ctx.containers().flatMap(({ pod, container }) => {
-        const image = container.json.image;
-        if (pod.dynamo && container.main && !image) {
-          return [ctx.atContainer(pod, container, 'image', image, 'an image reference', 'the operator rejects components without a main image')];
-        }
-        if (typeof image !== 'string' || !image) return [];
-        const ref = ImageRules.parse(image);
-        if (ref.digest || (ref.tag && ref.tag !== 'latest')) return [];
-        return [ctx.atContainer(pod, container, 'image', image, 'an image with a version tag or digest',
-          ref.tag ? 'latest moves under you' : 'an untagged image means latest')];
-      }),
-    },
-    {
+    }, (container, pod) => {
+      const image = container.json.image;
+      if (pod.dynamo && container.main && !image) {
+        return { field: 'image', value: image, allowed: 'an image reference', why: 'the operator rejects components without a main image' };
+      }
+      if (typeof image !== 'string' || !image) return undefined;
+      const ref = ImageRules.parse(image);
+      if (ref.digest || (ref.tag && ref.tag !== 'latest')) return undefined;
+      return { field: 'image', value: image, allowed: 'an image with a version tag or digest', why: ref.tag ? 'latest moves under you' : 'an untagged image means latest' };
+    }),
+    Rules.perPod({
       id: 'DYN-IMG-002',
       severity: PolicySeverity.ERROR,
       reason: 'The Dynamo operator rejects a component whose image tag is not semver unless runtimeVersionOverride (MAJOR.MINOR.PATCH) is set.',
       fix: 'Set runtimeVersionOverride to the Dynamo version of the image (e.g. 1.4.0), or use a semver image tag.',
-      check: ctx => ctx.pods.filter(p => p.dynamo).flatMap(pod => {
-        const main = pod.containers.find(c => c.main);
-        const image = main?.json.image;
-        const override = pod.runtimeVersionOverride;
-        if (override !== undefined) {
-          return RUNTIME_VERSION.test(String(override)) ? []
-            : [ctx.atField(pod, pod.runtimeVersionPath!, override, 'MAJOR.MINOR.PATCH, e.g. 1.4.0', 'the CRD pattern rejects it')];
-        }
-        if (typeof image !== 'string' || !image) return [];
-        const tag = ImageRules.parse(image).tag;
-        if (tag && SEMVER_TAG.test(tag)) return [];
-        return [ctx.atField(pod, pod.runtimeVersionPath!, override,
-          'MAJOR.MINOR.PATCH, e.g. 1.4.0', `image '${image}' has no semver tag, so the admission webhook requires it`)];
-      }),
-    },
+    }, ctx => ctx.pods.filter(p => p.dynamo), (pod, ctx) => {
+      const image = pod.containers.find(c => c.main)?.json.image;
+      const override = pod.runtimeVersionOverride;
+      const allowed = 'MAJOR.MINOR.PATCH, e.g. 1.4.0';
+      if (override !== undefined) {
+        return RUNTIME_VERSION.test(String(override)) ? undefined : ctx.atField(pod, pod.runtimeVersionPath!, override, allowed, 'the CRD pattern rejects it');
+      }
+      if (typeof image !== 'string' || !image) return undefined;
+      const tag = ImageRules.parse(image).tag;
+      if (tag && SEMVER_TAG.test(tag)) return undefined;
+      return ctx.atField(pod, pod.runtimeVersionPath!, override, allowed, `image '${image}' has no semver tag, so the admission webhook requires it`);
+    }),
   ];
 
   /** Splits `registry:port/repo:tag@digest`. */
