@@ -194,7 +194,9 @@ export interface DynamoGraphDeploymentRequestProps {
    */
   readonly autoApply?: boolean;
   /**
-   * Deploy the Planner with the generated graph, with these settings.
+   * Deploy the Planner with the generated graph, with these settings (`spec.features.planner`). Its TTFT/ITL targets
+   * default to `sla`, its GPU budget to `hardware.totalGpus`, and an unset `sweepMode` is left to the profiler, so the
+   * profiling job prepares the performance data throughput scaling needs.
    * @default - no Planner
    */
   readonly planner?: PlannerSettings;
@@ -245,6 +247,8 @@ export class DynamoGraphDeploymentRequest extends Construct {
   public readonly image: string;
   private readonly props: DynamoGraphDeploymentRequestProps;
   private readonly runtimeVersion?: string;
+  /** The Planner settings with the request's SLA and GPU budget filled in. */
+  private readonly planner?: PlannerSettings;
 
   constructor(scope: Construct, id: string, props: DynamoGraphDeploymentRequestProps) {
     super(scope, id);
@@ -258,12 +262,19 @@ export class DynamoGraphDeploymentRequest extends Construct {
     this.validateWorkload(props.workload ?? {});
     this.validateHardware(props.hardware ?? {});
     this.validateModelCache(props.modelCache);
-    if (props.planner) PlannerConfig.validate(this, props.planner, 'planner.');
+    this.planner = props.planner && {
+      ...props.planner,
+      ttftMs: props.planner.ttftMs ?? props.sla?.ttftMs,
+      itlMs: props.planner.itlMs ?? props.sla?.itlMs,
+      maxGpuBudget: props.planner.maxGpuBudget ?? props.hardware?.totalGpus,
+    };
+    if (this.planner) PlannerConfig.validate(this, this.planner, 'planner.');
 
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'nvidia.com/v1beta1',
       kind: 'DynamoGraphDeploymentRequest',
-      metadata: { name: props.name, namespace: props.namespace },
+      // cdk8s spreads metadata over its generated name: an explicit `name: undefined` would erase it.
+      metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: props.namespace },
       spec: Lazy.any({ produce: () => this._toSpec() }),
     });
   }
@@ -304,7 +315,7 @@ export class DynamoGraphDeploymentRequest extends Construct {
         pvcName: p.modelCache.pvcName, pvcModelPath: p.modelCache.modelPath, pvcMountPath: p.modelCache.mountPath ?? '/opt/model-cache',
       } : undefined,
       features: DynamoGraphDeploymentRequest.compact({
-        planner: p.planner ? PlannerConfig.toJson(p.planner, { backend: p.backend }) : undefined,
+        planner: this.planner ? PlannerConfig.toJson(this.planner, { backend: p.backend, profiled: true }) : undefined,
         mocker: p.mocker ? { enabled: true } : undefined,
       }),
       overrides: DynamoGraphDeploymentRequest.compact({ profilingJob: p.profilingJobOverrides, dgd: p.graphOverrides }),

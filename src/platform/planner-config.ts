@@ -69,13 +69,13 @@ export interface PlannerSettings {
 
   /**
    * Time-to-first-token target, milliseconds.
-   * @default - the Planner's default (500 ms)
+   * @default - the Planner's default (500 ms); in a `DynamoGraphDeploymentRequest`, its `sla.ttftMs` when given
    */
   readonly ttftMs?: number;
 
   /**
    * Inter-token latency target, milliseconds.
-   * @default - the Planner's default (50 ms)
+   * @default - the Planner's default (50 ms); in a `DynamoGraphDeploymentRequest`, its `sla.itlMs` when given
    */
   readonly itlMs?: number;
 
@@ -111,7 +111,7 @@ export interface PlannerSettings {
 
   /**
    * Most GPUs the Planner may use across the pools it scales (`max_gpu_budget`).
-   * @default 8
+   * @default - 8, the Planner's default; in a `DynamoGraphDeploymentRequest`, its `hardware.totalGpus` when given
    */
   readonly maxGpuBudget?: number;
 
@@ -129,7 +129,8 @@ export interface PlannerSettings {
 
   /**
    * Performance sweep before scaling starts.
-   * @default PlannerSweepMode.NONE
+   * @default - PlannerSweepMode.NONE for a `Planner` (nothing profiled it, as in the upstream planner example); left to
+   * the profiler in a `DynamoGraphDeploymentRequest` (the Planner's own default, `rapid`)
    */
   readonly sweepMode?: PlannerSweepMode;
 
@@ -155,6 +156,11 @@ export interface PlannerGraphFacts {
   readonly mode?: PlannerMode;
   readonly prefillEngineGpus?: number;
   readonly decodeEngineGpus?: number;
+  /**
+   * True in a DynamoGraphDeploymentRequest: its profiling job runs the pre-deployment sweep, so an unset sweep mode
+   * is left out for the Planner's default instead of being turned off.
+   */
+  readonly profiled?: boolean;
 }
 
 const URL_PATTERN = /^https?:\/\/[^\s/]+(\/\S*)?$/;
@@ -201,7 +207,8 @@ export class PlannerConfig {
     if (s.itlMs !== undefined) config.itl_ms = s.itlMs;
     config.enable_throughput_scaling = s.throughputScaling ?? true;
     config.enable_load_scaling = s.loadScaling ?? true;
-    config.pre_deployment_sweeping_mode = s.sweepMode ?? PlannerSweepMode.NONE;
+    const sweep = s.sweepMode ?? (graph.profiled ? undefined : PlannerSweepMode.NONE);
+    if (sweep !== undefined) config.pre_deployment_sweeping_mode = sweep;
     config.throughput_adjustment_interval_seconds = (s.throughputAdjustmentInterval ?? Duration.seconds(60)).toSeconds();
     config.load_adjustment_interval_seconds = (s.loadAdjustmentInterval ?? Duration.seconds(5)).toSeconds();
     config.min_endpoint = s.minEndpoints ?? 1;

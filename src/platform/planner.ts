@@ -1,3 +1,4 @@
+import { DynamoPlatform } from './dynamo-platform';
 import { DynamoVersions } from './dynamo-versions';
 import { PlannerConfig, PlannerMode, PlannerSettings } from './planner-config';
 import { PlannerRbacObjects } from './planner-rbac';
@@ -19,7 +20,10 @@ export enum PlannerRbac {
   OPERATOR = 'operator',
   /**
    * This library renders ServiceAccount `planner-serviceaccount`, Role `planner-role` and RoleBinding
-   * `planner-binding` in the graph's namespace: needed with a namespace-restricted operator.
+   * `planner-binding` in the graph's namespace, for an operator that provides neither (an install that is not the
+   * upstream chart's). A namespace-restricted operator from the 1.4.0 chart or from `DynamoPlatform` already ships
+   * these three objects in the namespace it watches, and a cluster-wide one creates the ServiceAccount and binding
+   * itself: synth refuses this choice when a `DynamoPlatform` of the same app provides them.
    */
   RENDERED = 'rendered',
 }
@@ -99,7 +103,7 @@ export class Planner extends DynamoComponent {
         'the RoleBinding must name the ServiceAccount\'s namespace');
       PlannerRbacObjects.ensure(this, namespace!);
     }
-    this.node.addValidation({ validate: () => this.validatePools() });
+    this.node.addValidation({ validate: () => [...this.validatePools(), ...this.validateRbac()] });
   }
 
   /** Which pools the Planner scales. */
@@ -144,6 +148,22 @@ export class Planner extends DynamoComponent {
       args: ['--config', this.configJson],
       resources: ComponentResourceDefaults.render(this.settings.resources ?? {}, { cpu: '1', memory: '2Gi', ephemeralStorage: '1Gi' }),
     };
+  }
+
+  /**
+   * Rendered planner RBAC next to a DynamoPlatform that provides it would put two owners on the same objects
+   * (platform-facts §4, §7; operator-facts §6): a GitOps tool reports them twice, or fights the operator over them.
+   */
+  private validateRbac(): string[] {
+    if (this.rbac !== PlannerRbac.RENDERED) return [];
+    const namespace = this.graph.namespace;
+    const platform = this.node.root.node.findAll().find((c): c is DynamoPlatform => c instanceof DynamoPlatform
+      && (!c.namespaceRestricted || c.targetNamespace === namespace));
+    if (platform === undefined) return [];
+    const why = platform.namespaceRestricted
+      ? `the namespace-restricted DynamoPlatform '${platform.node.path}' already renders planner-serviceaccount, planner-role and planner-binding in '${namespace}'`
+      : `the cluster-wide DynamoPlatform '${platform.node.path}' runs an operator that creates planner-serviceaccount and its RoleBinding in '${namespace}' itself`;
+    return [PropError.invalid(this, 'rbac', this.rbac, `PlannerRbac.${PlannerRbac.OPERATOR.toUpperCase()}`, why).message];
   }
 
   private validatePools(): string[] {

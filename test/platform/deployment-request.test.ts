@@ -1,5 +1,8 @@
 import { Testing } from 'cdk8s';
-import { Backend, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, ProfilingSearchStrategy, SlaOptimizationType } from '../../src';
+import {
+  Backend, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, PlannerSweepMode, ProfilingSearchStrategy,
+  SlaOptimizationType,
+} from '../../src';
 import { expectValid } from '../support/validate';
 
 describe('DynamoGraphDeploymentRequest', () => {
@@ -46,6 +49,51 @@ describe('DynamoGraphDeploymentRequest', () => {
     expect(spec.runtimeVersionOverride).toBe('1.4.0');
     expect(objects).toMatchSnapshot();
     expectValid(objects);
+  });
+
+  test('without a name, the request gets the chart\'s generated name (the API server requires one)', () => {
+    const chart = Testing.chart();
+    const request = new DynamoGraphDeploymentRequest(chart, 'Req', { model: 'Qwen/Qwen3-0.6B' });
+    const [object] = Testing.synth(chart);
+    expect(object.metadata.name).toBe(request.name);
+    expect(request.name).toMatch(/^test-req-[0-9a-f]{8}$/);
+    expectValid([object]);
+  });
+
+  // operator-facts §7: `features.planner` is the raw PlannerConfig, passed through to the Planner (§6 keys only); the
+  // profiling job performs the pre-deployment sweep, so the Planner's own sweep default applies unless one is asked for.
+  test('planner: SLA targets and GPU budget carry over, the sweep is left to the profiler', () => {
+    const chart = Testing.chart();
+    const request = (id: string, extra: object) => new DynamoGraphDeploymentRequest(chart, id, {
+      model: 'Qwen/Qwen3-32B',
+      backend: Backend.VLLM,
+      sla: { ttftMs: 250, itlMs: 15 },
+      hardware: { totalGpus: 24 },
+      ...extra,
+    });
+    const planner = (r: DynamoGraphDeploymentRequest) => (r._toSpec() as any).features.planner;
+    expect(planner(request('Defaults', { planner: {} }))).toEqual({
+      environment: 'kubernetes',
+      backend: 'vllm',
+      optimization_target: 'sla',
+      ttft_ms: 250,
+      itl_ms: 15,
+      enable_throughput_scaling: true,
+      enable_load_scaling: true,
+      throughput_adjustment_interval_seconds: 60,
+      load_adjustment_interval_seconds: 5,
+      min_endpoint: 1,
+      max_gpu_budget: 24,
+    });
+    const explicit = planner(request('Explicit', { planner: { ttftMs: 400, itlMs: 40, maxGpuBudget: 16, sweepMode: PlannerSweepMode.THOROUGH } }));
+    expect(explicit).toMatchObject({ ttft_ms: 400, itl_ms: 40, max_gpu_budget: 16, pre_deployment_sweeping_mode: 'thorough' });
+    // Without SLA or hardware the Planner's own defaults apply (budget 8), and the budget checks use them.
+    const bare = new DynamoGraphDeploymentRequest(chart, 'Bare', { model: 'Qwen/Qwen3-0.6B', planner: {} });
+    expect(planner(bare)).toMatchObject({ max_gpu_budget: 8 });
+    expect(planner(bare)).not.toHaveProperty('ttft_ms');
+    expect(planner(bare)).not.toHaveProperty('backend');
+    expect(() => request('TooSmall', { planner: { minGpuBudget: 25 } })).toThrow(/'planner\.minGpuBudget' is 25: allowed: at most maxGpuBudget \(24\)/);
+    expectValid(Testing.synth(chart));
   });
 
   test('bad input names the prop, the value and what is allowed', () => {

@@ -1,7 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  AggregatedPool, Backend, DecodePool, DynamoGraph, Frontend, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, Planner, PlannerLoadPredictor,
-  PlannerMode, PlannerRbac, PrefillPool, ScalingMetric, ScalingTarget,
+  AggregatedPool, Backend, DecodePool, DynamoGraph, DynamoPlatform, Frontend, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, OperatorScope,
+  Planner, PlannerLoadPredictor, PlannerMode, PlannerRbac, PrefillPool, ScalingMetric, ScalingTarget,
 } from '../../src';
 import { disaggGraph } from '../autoscaling/fixtures';
 import { expectValid } from '../support/validate';
@@ -144,6 +144,44 @@ describe('Planner', () => {
     expect(() => new Planner(graph, 'E', { throughputScaling: false, loadScaling: false })).toThrow(/the Planner never scales/);
     expect(() => new Planner(graph, 'F', { prometheusEndpoint: 'prometheus:9090' })).toThrow(/'prometheusEndpoint' is 'prometheus:9090'/);
     expect(() => new Planner(graph, 'G', { scalingAdapter: true })).toThrow(/'scalingAdapter' is true/);
+  });
+
+  // platform-facts §7: a restricted 1.4.0 install ships planner-serviceaccount, planner-role and planner-binding in its
+  // target namespace; §4 / operator-facts §6: a cluster-wide operator creates the ServiceAccount and RoleBinding itself.
+  describe('rendered RBAC is refused where a DynamoPlatform of the app provides it', () => {
+    const plannerWith = (platformProps: object) => {
+      const { chart, graph } = disaggGraph();
+      new DynamoPlatform(chart, 'Platform', { createNamespace: false, ...platformProps });
+      return new Planner(graph, 'Planner', { rbac: PlannerRbac.RENDERED, maxGpuBudget: 8 });
+    };
+
+    test('a restricted platform watching the graph namespace', () => {
+      const planner = plannerWith({ namespace: 'llm', operatorScope: OperatorScope.namespaceRestricted() });
+      expect(planner.node.validate()).toEqual([expect.stringMatching(new RegExp(
+        "^\\[test/qwen/Planner\\] 'rbac' is 'rendered': the namespace-restricted DynamoPlatform 'test/Platform' already renders " +
+        "planner-serviceaccount, planner-role and planner-binding in 'llm'\\. allowed: PlannerRbac\\.OPERATOR$"))]);
+    });
+
+    test('a cluster-wide platform', () => {
+      const planner = plannerWith({});
+      expect(planner.node.validate().join('\n')).toMatch(/'rbac' is 'rendered': the cluster-wide DynamoPlatform 'test\/Platform' runs an operator that creates planner-serviceaccount/);
+    });
+
+    test('a restricted platform watching another namespace leaves it to the user', () => {
+      const { chart, graph } = disaggGraph();
+      const other = new DynamoPlatform(chart, 'Platform', { namespace: 'team-b', operatorScope: OperatorScope.namespaceRestricted() });
+      const planner = new Planner(graph, 'Planner', { rbac: PlannerRbac.RENDERED, maxGpuBudget: 8 });
+      expect(other.targetNamespace).toBe('team-b');
+      expect(planner.node.validate()).toEqual([]);
+    });
+
+    test('the default (operator-provided) goes with either platform', () => {
+      for (const props of [{}, { namespace: 'llm', operatorScope: OperatorScope.namespaceRestricted() }]) {
+        const { chart, graph } = disaggGraph();
+        new DynamoPlatform(chart, 'Platform', { createNamespace: false, ...props });
+        expect(new Planner(graph, 'Planner', { maxGpuBudget: 8 }).node.validate()).toEqual([]);
+      }
+    });
   });
 
   test('restricted RBAC needs a namespace', () => {
