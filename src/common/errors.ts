@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
  * @internal
  */
 export class PropError {
-  /** `[path] prop: value is not allowed. Allowed: ...` */
+  /** `[path] 'prop' is value: why. allowed: what` (the reason only when given). */
   public static invalid(scope: IConstruct | string, prop: string, value: unknown, allowed: string, why?: string): Error {
     const path = typeof scope === 'string' ? scope : scope.node.path;
     const shown = PropError.show(value);

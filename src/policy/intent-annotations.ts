@@ -5,6 +5,8 @@
  * rendering GPU pods by other means can write them too. The policy pack reads them (pod template first, then the DGD's `spec.annotations`, then object metadata)
  * and falls back to the model catalog (`ModelArchitecture.tryOf`) and the GPU catalog (`nvidia.com/gpu.product`
  * node targeting) when they are absent. Values are plain decimal numbers or ids.
+ *
+ * `SUPPRESSED` is the other way round: the pack writes it, so reviewers see every exception in the output.
  */
 export class IntentAnnotations {
   /** Hugging Face id of the served model, e.g. `Qwen/Qwen3-32B`. */
@@ -24,6 +26,11 @@ export class IntentAnnotations {
   public static readonly TENSOR_PARALLEL = 'cdk8s-dynamo.io/tensor-parallel';
   /** Pipeline-parallel size, for engines that read it from a config file. */
   public static readonly PIPELINE_PARALLEL = 'cdk8s-dynamo.io/pipeline-parallel';
-  /** Rules suppressed on the object, one `RULE-ID[component]=reason` per line (written by the policy pack). */
+  /**
+   * Rules suppressed on the object, written by the policy pack: one `RULE-ID=reason` or `RULE-ID[component]=reason`
+   * per line, sorted, where the rule would have fired (`DynamoPolicy.suppress`).
+   */
   public static readonly SUPPRESSED = 'policy.cdk8s-dynamo.io/suppressed';
+
+  private constructor() {}
 }

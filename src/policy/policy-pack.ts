@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IntentAnnotations } from './intent-annotations';
 import { PolicyFinding, PolicySeverity } from './policy-types';
@@ -31,10 +31,11 @@ export interface PolicyPackProps {
    */
   readonly storageThroughputMiBps?: number;
   /**
-   * Seconds an engine needs to start besides reading weights (CUDA graph capture, compilation, warm-up).
-   * @default 300
+   * Time an engine needs to start besides reading weights (CUDA graph capture, compilation, warm-up).
+   * DYN-PRB-001 adds it to the load time.
+   * @default Duration.minutes(5)
    */
-  readonly engineStartupSeconds?: number;
+  readonly engineStartup?: Duration;
 }
 
 /**
@@ -98,8 +99,15 @@ export class PolicyPack extends Construct {
   private static checkProps(scope: IConstruct, props: PolicyPackProps): void {
     const throughput = props.storageThroughputMiBps;
     PropError.check(throughput === undefined || (Number.isFinite(throughput) && throughput > 0), scope, 'storageThroughputMiBps', throughput, 'a positive number');
-    const startup = props.engineStartupSeconds;
-    PropError.check(startup === undefined || (Number.isFinite(startup) && startup >= 0), scope, 'engineStartupSeconds', startup, 'a number >= 0');
+    const startup = props.engineStartup?.toSeconds({ integral: false });
+    PropError.check(startup === undefined || (Number.isFinite(startup) && startup >= 0), scope, 'engineStartup', props.engineStartup && `${startup}s`,
+      'a Duration of 0 or more');
+  }
+
+  /** The options as plain figures in a fixed key order, to tell equal options from different ones. */
+  private static settings(props: PolicyPackProps): { [option: string]: unknown } {
+    const plain: { [option: string]: unknown } = { ...props, engineStartup: props.engineStartup && `${props.engineStartup.toSeconds({ integral: false })}s` };
+    return Object.fromEntries(Object.keys(plain).sort().filter(k => plain[k] !== undefined).map(k => [k, plain[k]]));
   }
 
   private props: PolicyPackProps;
@@ -123,7 +131,7 @@ export class PolicyPack extends Construct {
     const objects = this.objects();
     const ctx = new PolicyContext(objects, {
       storageBytesPerSecond: (this.props.storageThroughputMiBps ?? 250) * 1024 ** 2,
-      engineStartupSeconds: this.props.engineStartupSeconds ?? 300,
+      engineStartupSeconds: (this.props.engineStartup ?? Duration.minutes(5)).toSeconds({ integral: false }),
     });
     const findings: PolicyFinding[] = [];
     const seen = new Set<string>();
@@ -161,8 +169,8 @@ export class PolicyPack extends Construct {
   /** @internal Options given after creation (the first explicit ones win; conflicting ones are refused). */
   public _configure(props: PolicyPackProps): void {
     PolicyPack.checkProps(this, props);
-    const same = JSON.stringify(props) === JSON.stringify(this.props);
-    PropError.check(!this.configured || same, this, 'props', props, `the options it already has: ${JSON.stringify(this.props)}`,
+    const [given, had] = [PolicyPack.settings(props), PolicyPack.settings(this.props)];
+    PropError.check(!this.configured || JSON.stringify(given) === JSON.stringify(had), this, 'props', given, `the options it already has: ${JSON.stringify(had)}`,
       'a policy pack is already applied here with other options; pass options on the first DynamoPolicy.apply()');
     this.props = props;
     this.configured = true;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FakeGraph, dgdV1alpha1, dgdV1beta1, gpuDeployment, policyChart, ruleIds } from './fixtures';
 import { DynamoPolicy } from '../../src/policy/dynamo-policy';
@@ -136,11 +136,20 @@ describe('scoping', () => {
       "[test/DynamoPolicy] 'props' is {\"storageThroughputMiBps\":100}: a policy pack is already applied here with other options");
   });
 
+  test('options are compared by value: the same durations in other units are the same options', () => {
+    const chart = Testing.chart();
+    const pack = DynamoPolicy.apply(chart, { engineStartup: Duration.minutes(5), printWarnings: false });
+    expect(DynamoPolicy.apply(chart, { printWarnings: false, engineStartup: Duration.seconds(300) })).toBe(pack);
+    expect(() => DynamoPolicy.apply(chart, { engineStartup: Duration.minutes(6), printWarnings: false })).toThrow(
+      "[test/DynamoPolicy] 'props' is {\"engineStartup\":\"360s\",\"printWarnings\":false}: a policy pack is already applied here with other options;"
+      + ' pass options on the first DynamoPolicy.apply(). allowed: the options it already has: {"engineStartup":"300s","printWarnings":false}');
+  });
+
   test('bad options name the prop', () => {
     expect(() => DynamoPolicy.apply(Testing.chart(), { storageThroughputMiBps: 0 }))
       .toThrow("[test/DynamoPolicy] 'storageThroughputMiBps' is 0: allowed: a positive number");
-    expect(() => DynamoPolicy.apply(Testing.chart(), { engineStartupSeconds: -1 }))
-      .toThrow("[test/DynamoPolicy] 'engineStartupSeconds' is -1: allowed: a number >= 0");
+    expect(() => DynamoPolicy.apply(Testing.chart(), { engineStartup: Duration.seconds(NaN) }))
+      .toThrow("[test/DynamoPolicy] 'engineStartup' is 'NaNs': allowed: a Duration of 0 or more");
   });
 
   test('the nearest pack checks an object, once', () => {

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import {
   a1Service, b1Component, clone, dgdV1alpha1, dgdV1beta1, gpuDeployment, gpuPlacement, mainContainer, policyChart, productAffinity, ruleIds, vllmArgs,
 } from './fixtures';
@@ -406,7 +407,7 @@ describe('DYN-PRB-001/002 probes', () => {
 
   test('storage throughput is an assumption the pack takes', () => {
     const dgd = qwen32(m => { m.startupProbe = { periodSeconds: 10, failureThreshold: 30 }; });
-    const fast = policyChart([dgd], { storageThroughputMiBps: 2000, engineStartupSeconds: 200 }).pack;
+    const fast = policyChart([dgd], { storageThroughputMiBps: 2000, engineStartup: Duration.seconds(200) }).pack;
     expect(ruleIds(fast)).toEqual([]);
   });
 
