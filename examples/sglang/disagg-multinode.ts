@@ -4,7 +4,8 @@ import { Backend, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GpuProfil
 
 /**
  * SGLang disaggregated serving of DeepSeek-R1 (FP8) on H200s, written as `nvidia.com/v1alpha1` for operators older
- * than 1.2: each engine is TP 16 with 16-way expert parallelism over two 8-GPU nodes.
+ * than 1.2: each engine is TP 16 with 16-way expert parallelism over two 8-GPU nodes. The pools set
+ * `GLOO_SOCKET_IFNAME=eth0` themselves (torch.distributed bootstrap between the nodes over the pod network).
  */
 export function synthesize(app: App): void {
   const chart = new Chart(app, 'sglang-disagg-multinode', { namespace: 'dynamo', disableResourceNameHashes: true });
@@ -12,8 +13,6 @@ export function synthesize(app: App): void {
     backend: Backend.SGLANG,
     apiVersion: DynamoApiVersion.V1ALPHA1,
     envFromSecret: 'hf-token-secret',
-    // NCCL/Gloo bootstrap over the pod network between the nodes of one engine.
-    env: { GLOO_SOCKET_IFNAME: 'eth0' },
   });
   new Frontend(graph, 'Frontend');
   const engine = {

@@ -50,7 +50,8 @@ export interface GpuSchedulingProps {
 
   /**
    * Ephemeral storage each pod requests (no limit, so a model download to the container disk is never evicted).
-   * @default - 10 GiB
+   * @default - 10 GiB; a worker pool that downloads a known model from the Hub (no model cache) requests the
+   * checkpoint's size plus 5 GiB when that is more, since the download lands on the node's disk
    */
   readonly ephemeralStorage?: Size;
 

@@ -330,7 +330,7 @@ export abstract class DynamoComponent extends Construct {
       command: d.command,
       args: d.args,
       workingDir: d.workingDir,
-      env: [...(d.env ?? []), ...EnvVars.render(this.props.env, this.props.secretEnv)],
+      env: this.env(d.env ?? []),
       envFromSecret: this.props.envFromSecret ?? this.graph.envFromSecret,
       resources: d.resources,
       claimMounts: d.claimMounts ?? [],
@@ -361,6 +361,17 @@ export abstract class DynamoComponent extends Construct {
    * @internal
    */
   public abstract _details(): ComponentDetails;
+
+  /**
+   * The component's own env, then the user's. A variable the user sets (here or graph-wide) replaces the component's
+   * default instead of repeating it: the operator lets component env win over the graph's, so a default left in
+   * place would silently override the user's graph-wide value.
+   */
+  private env(own: k8s.EnvVar[]): k8s.EnvVar[] {
+    const user = EnvVars.render(this.props.env, this.props.secretEnv);
+    const taken = new Set([...user.map(e => e.name), ...this.graph._envNames()]);
+    return [...own.filter(e => !taken.has(e.name)), ...user];
+  }
 
   private validateScaling(): string[] {
     const errors: string[] = [];

@@ -302,6 +302,14 @@ export class DynamoGraph extends Construct {
   }
 
   /**
+   * Names of the graph-wide env variables (`env`, `secretEnv`).
+   * @internal
+   */
+  public _envNames(): string[] {
+    return [...Object.keys(this.props.env ?? {}), ...Object.keys(this.props.secretEnv ?? {})];
+  }
+
+  /**
    * The DGD `spec`, laid out for the graph's API version (or another one: the v1alpha1/v1beta1 equivalence tests
    * render one construct tree both ways).
    * @internal

@@ -2,6 +2,10 @@ import { ComponentType } from './component-type';
 import { ComponentDetails, ComponentResourceDefaults, ComponentResources, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
 import { HealthCheckOptions, HealthChecks } from './health-checks';
+import { PropError } from '../common/errors';
+
+/** The frontend reads its router mode from this variable (operator-facts §5, KV router). */
+const ROUTER_MODE_ENV = 'DYN_ROUTER_MODE';
 
 /**
  * How the frontend picks a worker for each request (`DYN_ROUTER_MODE`).
@@ -48,6 +52,10 @@ export class Frontend extends DynamoComponent {
     super(graph, id, ComponentType.FRONTEND, props);
     HealthChecks.check(this, props);
     this.routerMode = props.routerMode ?? RouterMode.ROUND_ROBIN;
+    // Workers publish KV events only when routerMode says KV: a mode set through env would leave them silent.
+    const envNames = [...Object.keys(props.env ?? {}), ...Object.keys(props.secretEnv ?? {}), ...graph._envNames()];
+    PropError.check(!envNames.includes(ROUTER_MODE_ENV), this, `env.${ROUTER_MODE_ENV}`, ROUTER_MODE_ENV,
+      'routerMode (RouterMode.KV, ROUND_ROBIN, RANDOM) instead of the env variable', 'the worker pools follow routerMode');
     this.health = props;
     this.resources = props.resources ?? {};
   }
@@ -56,7 +64,7 @@ export class Frontend extends DynamoComponent {
   public _details(): ComponentDetails {
     const probes = HealthChecks.frontend(this.health);
     return {
-      env: [{ name: 'DYN_ROUTER_MODE', value: this.routerMode }],
+      env: [{ name: ROUTER_MODE_ENV, value: this.routerMode }],
       resources: ComponentResourceDefaults.render(this.resources, { cpu: '2', memory: '4Gi', ephemeralStorage: '1Gi' }),
       startupProbe: probes.startup,
       livenessProbe: probes.liveness,

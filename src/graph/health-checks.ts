@@ -12,7 +12,8 @@ export interface HealthCheckOptions {
   /**
    * How long the engine may take to load the model before Kubernetes restarts it (startup probe,
    * checked every 10 seconds). Large models on slow storage can take tens of minutes.
-   * @default - 2 hours for workers; the frontend has no startup probe
+   * @default - workers: the operator's 2 hours, or longer when the model is known and reading its weights at
+   * 250 MiB/s plus 5 minutes of engine start needs more; the frontend has no startup probe
    */
   readonly startupTimeout?: Duration;
   /**
@@ -28,6 +29,14 @@ export interface HealthCheckOptions {
 }
 
 const STARTUP_PERIOD_SECONDS = 10;
+/** The operator's worker startup probe: 720 x 10 s (operator-facts §3). */
+const OPERATOR_STARTUP_SECONDS = 7200;
+/**
+ * Conservative load-time figures (the policy pack's defaults for DYN-PRB-001, so the default budget passes it):
+ * sustained read or download rate, and engine start besides reading weights (CUDA graphs, compilation, warm-up).
+ */
+const LOAD_MIB_PER_SECOND = 250;
+const ENGINE_START_SECONDS = 300;
 
 /**
  * The operator's probes (operator-facts §3), with the user's overrides applied.
@@ -44,9 +53,14 @@ export class HealthChecks {
     PropError.integer(scope, 'readinessFailureThreshold', options.readinessFailureThreshold, 1, 1000);
   }
 
-  /** Worker, prefill, decode and planner: `/live` and `/health` on the `system` port. */
-  public static worker(options: HealthCheckOptions): { startup: k8s.Probe; liveness: k8s.Probe; readiness: k8s.Probe } {
-    const startupSeconds = options.startupTimeout?.toSeconds() ?? 2 * 3600;
+  /**
+   * Worker, prefill, decode and planner: `/live` and `/health` on the `system` port.
+   * @param loadBytes bytes the pod reads before it serves (download or its share of the weights), when known: the
+   * default startup budget grows beyond the operator's 2 hours when reading them at a conservative rate needs it
+   */
+  public static worker(options: HealthCheckOptions, loadBytes?: number): { startup: k8s.Probe; liveness: k8s.Probe; readiness: k8s.Probe } {
+    const estimate = loadBytes === undefined ? 0 : ENGINE_START_SECONDS + loadBytes / (LOAD_MIB_PER_SECOND * 1024 ** 2);
+    const startupSeconds = options.startupTimeout?.toSeconds() ?? Math.max(OPERATOR_STARTUP_SECONDS, estimate);
     return {
       startup: HealthChecks.http('/live', 'system', { periodSeconds: STARTUP_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / STARTUP_PERIOD_SECONDS) }),
       liveness: HealthChecks.http('/live', 'system', { periodSeconds: 5, timeoutSeconds: 4, failureThreshold: options.livenessFailureThreshold ?? 1 }),

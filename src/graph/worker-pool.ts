@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Chart, Lazy } from 'cdk8s';
+import { Chart, Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ComponentType } from './component-type';
 import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
@@ -19,6 +19,10 @@ import { KvCacheDtype, Quantization } from '../model/precision';
 import { IntentAnnotations } from '../policy/intent-annotations';
 
 const GIB = 1024 ** 3;
+/** Node-local storage of a GPU pod that downloads nothing big: logs, JIT, Triton and compile caches. */
+const SCRATCH_GIB = 10;
+/** Room beside a downloaded checkpoint for those caches. */
+const CACHE_HEADROOM_GIB = 5;
 
 /**
  * Props shared by `AggregatedPool`, `PrefillPool` and `DecodePool`.
@@ -215,9 +219,14 @@ export abstract class WorkerPool extends DynamoComponent {
   /** @internal */
   public _details(): ComponentDetails {
     const command = this.engineCommand();
-    const resources = GpuPod.resources(this.gpuRequest, this.gpusPerPod, this.poolProps, this);
+    const download = this.hubDownloadBytes();
+    // Without a model cache every pod downloads the checkpoint into its container disk (the HF cache under /root):
+    // reserve that much node-local storage, or a large model fills the node's disk and gets pods evicted.
+    const ephemeralStorage = this.poolProps.ephemeralStorage
+      ?? (download !== undefined ? Size.gibibytes(Math.max(SCRATCH_GIB, Math.ceil(download / GIB) + CACHE_HEADROOM_GIB)) : undefined);
+    const resources = GpuPod.resources(this.gpuRequest, this.gpusPerPod, { ...this.poolProps, ephemeralStorage }, this);
     const placement = this._placement();
-    const probes = HealthChecks.worker(this.poolProps);
+    const probes = HealthChecks.worker(this.poolProps, this.loadBytesPerPod(download));
     // The operator removes probes from non-leader pods of multinode engines; explicit ones would survive on them.
     const multinode = this.nodeCount > 1;
     const cache = this.modelCache;
@@ -279,6 +288,26 @@ export abstract class WorkerPool extends DynamoComponent {
       }
     }
     return annotations;
+  }
+
+  /** Bytes of checkpoint each pod downloads from the Hugging Face Hub (no model cache), when the model is known. */
+  private hubDownloadBytes(): number | undefined {
+    const arch = this.architecture;
+    // The checkpoint as published: a runtime `quantization` still downloads the original weights.
+    return this.modelCache || !arch ? undefined : arch.weightBytes(arch.quantization);
+  }
+
+  /**
+   * Bytes a pod reads before it serves: the whole checkpoint when it downloads it, else its share of the weights
+   * from the cache. Undefined when the model is unknown.
+   */
+  private loadBytesPerPod(download: number | undefined): number | undefined {
+    if (download !== undefined) return download;
+    const arch = this.architecture;
+    if (!arch) return undefined;
+    const p = this.poolProps;
+    const shards = (p.tensorParallel ?? 1) * (p.pipelineParallel ?? 1);
+    return arch.weightBytes(arch.quantization) * Math.min(1, this.gpusPerPod / shards);
   }
 
   private engineCommand(): EngineCommand {

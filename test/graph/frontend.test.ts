@@ -38,6 +38,14 @@ describe('Frontend', () => {
     expect(f.podTemplate.metadata.labels).toEqual({ tier: 'edge' });
   });
 
+  test('rejects DYN_ROUTER_MODE set through env: the pools publish KV events only for routerMode KV', () => {
+    const graph = new DynamoGraph(Testing.chart(), 'g', { backend: Backend.VLLM });
+    expect(() => new Frontend(graph, 'Frontend', { env: { DYN_ROUTER_MODE: 'kv' } }))
+      .toThrow(/\[test\/g\/Frontend\] 'env.DYN_ROUTER_MODE' is 'DYN_ROUTER_MODE': the worker pools follow routerMode\. allowed: routerMode/);
+    const graphWide = new DynamoGraph(Testing.chart(), 'g', { backend: Backend.VLLM, env: { DYN_ROUTER_MODE: 'kv' } });
+    expect(() => new Frontend(graphWide, 'Frontend')).toThrow(/'env.DYN_ROUTER_MODE'/);
+  });
+
   test('rejects a startup timeout under one probe period', () => {
     const graph = new DynamoGraph(Testing.chart(), 'g', { backend: Backend.VLLM });
     expect(() => new Frontend(graph, 'Frontend', { startupTimeout: Duration.seconds(5) }))

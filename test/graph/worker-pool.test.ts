@@ -1,10 +1,11 @@
-import { Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { dgd, mainContainer, synthValid } from './synth';
 import {
   AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GpuProfile, GpuRequest, KvCacheDtype,
-  MigStrategy, ModelArchitecture, PrefillPool, Quantization, RouterMode,
+  MigStrategy, ModelArchitecture, ModelCache, PrefillPool, Quantization, RouterMode, WorkerPoolProps,
 } from '../../src';
+import { HealthChecks } from '../../src/graph/health-checks';
 
 const MODEL = 'Qwen/Qwen3-0.6B';
 
@@ -91,6 +92,56 @@ describe('worker pools', () => {
     expect(mainContainer(prefill).startupProbe).toBeUndefined();
     expect(decode.multinode).toEqual({ nodeCount: 2 });
     expect(mainContainer(decode).resources.limits['nvidia.com/gpu']).toBe(1);
+  });
+
+  test('env the user sets replaces the engine default instead of repeating it, graph-wide too', () => {
+    // SGLang multinode pools default GLOO_SOCKET_IFNAME=eth0 (operator-facts §5, SGLang multinode).
+    const engine = { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 16 };
+    const own = graph(Backend.SGLANG);
+    new PrefillPool(own.graph, 'Prefill', { ...engine, env: { GLOO_SOCKET_IFNAME: 'bond0' } });
+    new DecodePool(own.graph, 'Decode', engine);
+    const [prefill, decode] = dgd(synthValid(own.chart)).spec.components;
+    expect(mainContainer(prefill).env).toEqual([{ name: 'GLOO_SOCKET_IFNAME', value: 'bond0' }]);
+    expect(mainContainer(decode).env).toEqual([{ name: 'GLOO_SOCKET_IFNAME', value: 'eth0' }]);
+
+    // The operator lets component env win over graph env: a default left on the component would undo the user's.
+    const chart = Testing.chart();
+    const wide = new DynamoGraph(chart, 'g', { backend: Backend.SGLANG, env: { GLOO_SOCKET_IFNAME: 'bond0' } });
+    new PrefillPool(wide, 'Prefill', engine);
+    new DecodePool(wide, 'Decode', engine);
+    const spec = dgd(synthValid(chart)).spec;
+    expect(spec.env).toEqual([{ name: 'GLOO_SOCKET_IFNAME', value: 'bond0' }]);
+    for (const c of spec.components) expect(mainContainer(c).env).toBeUndefined();
+  });
+
+  test('a pool that downloads its model from the Hub reserves the checkpoint on the node\'s disk', () => {
+    const ephemeral = (props: Partial<WorkerPoolProps>, cached = false) => {
+      const { chart, graph: g } = graph();
+      const modelCache = cached ? new ModelCache(chart, 'models', { model: 'Qwen/Qwen3-8B', size: Size.gibibytes(20) }) : undefined;
+      new AggregatedPool(g, 'W', { model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, ...props, modelCache });
+      return mainContainer(dgd(synthValid(chart)).spec.components[0]).resources.requests['ephemeral-storage'];
+    };
+    const checkpointGiB = Math.ceil(ModelArchitecture.of('Qwen/Qwen3-8B').weightBytes() / 1024 ** 3);
+    expect(ephemeral({})).toBe(`${checkpointGiB + 5}Gi`);
+    // A runtime quantization still downloads the published BF16 weights.
+    expect(ephemeral({ quantization: Quantization.FP8 })).toBe(`${checkpointGiB + 5}Gi`);
+    expect(ephemeral({ ephemeralStorage: Size.gibibytes(50) })).toBe('50Gi');
+    expect(ephemeral({}, true)).toBe('10Gi');
+    const small = graph();
+    new AggregatedPool(small.graph, 'W', { model: MODEL, gpu: GpuProfile.H100_SXM });
+    new AggregatedPool(small.graph, 'Custom', { model: 'my-org/private-model', gpu: GpuProfile.H100_SXM });
+    for (const c of dgd(synthValid(small.chart)).spec.components) {
+      expect(mainContainer(c).resources.requests['ephemeral-storage']).toBe('10Gi');
+    }
+  });
+
+  test('the default startup budget is the operator\'s 2 h, longer when the weights take longer to read', () => {
+    const threshold = (loadBytes?: number) => HealthChecks.worker({}, loadBytes).startup.failureThreshold;
+    expect(threshold()).toBe(720);
+    expect(threshold(100 * 1024 ** 3)).toBe(720);
+    // 2 TiB at 250 MiB/s is 8389 s, plus 300 s of engine start: 869 checks of 10 s.
+    expect(threshold(2 * 1024 ** 4)).toBe(869);
+    expect(HealthChecks.worker({ startupTimeout: Duration.minutes(30) }, 2 * 1024 ** 4).startup.failureThreshold).toBe(180);
   });
 
   test('TRT-LLM engine config goes to a ConfigMap whose hash rolls the pods', () => {
