@@ -6,6 +6,44 @@ import { TrtllmCommand } from './trtllm';
 import { VLLM_LORA_RANKS, VllmCommand } from './vllm';
 import { PropError } from '../common/errors';
 
+/** What the library derives itself (identity, role, GPU count), per flag: the prop to use instead. */
+const IDENTITY = { '--served-model-name': 'model', '--disaggregation-mode': 'the pool class (PrefillPool, DecodePool)' };
+const OWNED_FLAGS: Record<Backend, { readonly [flag: string]: string }> = {
+  [Backend.VLLM]: {
+    ...IDENTITY,
+    '--model': 'model or modelCache',
+    '--tensor-parallel-size': 'tensorParallel',
+    '-tp': 'tensorParallel',
+    '--pipeline-parallel-size': 'pipelineParallel',
+    '-pp': 'pipelineParallel',
+    '--data-parallel-size': 'dataParallel',
+    '-dp': 'dataParallel',
+  },
+  [Backend.SGLANG]: {
+    ...IDENTITY,
+    '--model-path': 'model or modelCache',
+    '--tp-size': 'tensorParallel',
+    '--tp': 'tensorParallel',
+    '--pp-size': 'pipelineParallel',
+    '--dp-size': 'dataParallel',
+    '--dp': 'dataParallel',
+  },
+  [Backend.TRTLLM]: {
+    ...IDENTITY,
+    '--model-path': 'model or modelCache',
+    '--extra-engine-args': 'the pool\'s engine settings (rendered into the engine YAML)',
+    '--tensor-parallel-size': 'tensorParallel',
+    '--pipeline-parallel-size': 'pipelineParallel',
+    '--expert-parallel-size': 'expertParallel',
+  },
+};
+/** Multinode flags the operator appends per pod (operator-facts §3, multinode flag injection). */
+const OPERATOR_FLAGS: Record<Backend, readonly string[]> = {
+  [Backend.VLLM]: ['--distributed-executor-backend', '--nnodes', '--master-addr', '--master-port', '--node-rank', '--headless'],
+  [Backend.SGLANG]: ['--dist-init-addr', '--nnodes', '--node-rank'],
+  [Backend.TRTLLM]: [],
+};
+
 /**
  * Renders a worker's engine command line from typed settings, per backend and role.
  * @internal
@@ -70,7 +108,22 @@ export class EngineCommands {
     }
     for (const arg of s.extraArgs) {
       PropError.check(typeof arg === 'string' && arg.length > 0, scope, 'extraArgs', s.extraArgs, 'non-empty strings');
+      EngineCommands.checkExtraArg(s.backend, arg, scope);
     }
+  }
+
+  /**
+   * Refuses flags whose value the rest of the output depends on: overriding them in `extraArgs` would leave the GPU
+   * request, the served model name (LoRA `modelRef`, the model cache) or the role out of step with the engine, and
+   * the operator's multinode flags would appear twice.
+   */
+  private static checkExtraArg(backend: Backend, arg: string, scope: IConstruct | string): void {
+    const flag = arg.split('=')[0];
+    const prop = Object.prototype.hasOwnProperty.call(OWNED_FLAGS[backend], flag) ? OWNED_FLAGS[backend][flag] : undefined;
+    PropError.check(prop === undefined, scope, 'extraArgs', arg, `engine flags other than ${flag}; set ${prop} instead`,
+      'the library renders this flag and sizes the pod, the served model and the role from the same prop');
+    PropError.check(!OPERATOR_FLAGS[backend].includes(flag), scope, 'extraArgs', arg, `engine flags other than ${flag}; set nodeCount instead`,
+      'the operator adds the multinode launch flags to each pod itself');
   }
 
   private static validateParallelism(s: EngineSettings, scope: IConstruct | string): void {

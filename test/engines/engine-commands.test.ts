@@ -253,6 +253,11 @@ describe('extraArgs', () => {
     const cmd = EngineCommands.render(settings({ backend, extraArgs: ['--foo', '{"a": 1}'] }));
     expect(cmd.args.slice(-2)).toEqual(['--foo', '{"a": 1}']);
   });
+
+  test('engine limits may be overridden: the last flag wins', () => {
+    const cmd = EngineCommands.render(settings({ maxBatchSize: 8, extraArgs: ['--max-num-seqs', '16', '--model-loader-extra-config={}'] }));
+    expect(cmd.args.slice(-3)).toEqual(['--max-num-seqs', '16', '--model-loader-extra-config={}']);
+  });
 });
 
 describe('gpusPerEngine', () => {
@@ -281,6 +286,16 @@ describe('validation names scope, setting, value and what is allowed', () => {
     ['model with spaces', { model: 'my model' }, /'model' is 'my model':.*allowed: a non-empty model id without whitespace/],
     ['relative model path', { modelPath: 'models/q' }, /'modelPath' is 'models\/q':.*allowed: an absolute path/],
     ['empty extra arg', { extraArgs: [''] }, /'extraArgs' is \[""\]:.*allowed: non-empty strings/],
+    // The GPU request, the served name and the role follow the props; an override in extraArgs would desync them.
+    ['vLLM TP in extraArgs', { extraArgs: ['--tensor-parallel-size', '4'] }, /'extraArgs' is '--tensor-parallel-size':.*allowed: engine flags other than --tensor-parallel-size; set tensorParallel instead/],
+    ['vLLM -tp=4 in extraArgs', { extraArgs: ['-tp=4'] }, /'extraArgs' is '-tp=4':.*set tensorParallel instead/],
+    ['SGLang --tp in extraArgs', { backend: Backend.SGLANG, extraArgs: ['--tp', '8'] }, /'extraArgs' is '--tp':.*set tensorParallel instead/],
+    ['served model name in extraArgs', { backend: Backend.SGLANG, extraArgs: ['--served-model-name=foo'] }, /'extraArgs' is '--served-model-name=foo':.*set model instead/],
+    ['TRT-LLM engine YAML in extraArgs', { backend: Backend.TRTLLM, extraArgs: ['--extra-engine-args', '/x.yaml'] }, /'extraArgs' is '--extra-engine-args':.*engine YAML/],
+    ['role in extraArgs', { extraArgs: ['--disaggregation-mode', 'prefill'] }, /set the pool class \(PrefillPool, DecodePool\) instead/],
+    // operator-facts §3: the operator appends these to each pod of a multinode engine.
+    ['vLLM --nnodes in extraArgs', { extraArgs: ['--nnodes', '2'] }, /'extraArgs' is '--nnodes': the operator adds the multinode launch flags to each pod itself\. allowed: .*set nodeCount instead/],
+    ['SGLang --dist-init-addr in extraArgs', { backend: Backend.SGLANG, extraArgs: ['--dist-init-addr', 'x:1'] }, /'extraArgs' is '--dist-init-addr':.*set nodeCount instead/],
   ];
   test.each(cases)('%s', (_name, overrides, message) => {
     expect(() => EngineCommands.render(settings(overrides), 'Graph/Pool')).toThrow(message);
