@@ -5,7 +5,8 @@ import { AggregatedPool, Backend, DynamoGraph, DynamoModel, Frontend, GpuProfile
 /**
  * LoRA adapters served on top of one base model: each DynamoModel makes the operator load an adapter into every
  * worker serving the base model; those workers get `modelRef` and `--enable-lora --max-lora-rank`. Adapters from S3
- * need the bucket credentials in the workers' environment (here from the `s3-credentials` Secret).
+ * need the bucket credentials in the workers' environment: here two keys of the `s3-credentials` Secret, next to the
+ * graph's `hf-token-secret` (a pool's own `envFromSecret` would replace the graph's, and with it the Hugging Face token).
  */
 export function synthesize(app: App): void {
   const chart = new Chart(app, 'vllm-lora', { namespace: 'dynamo', disableResourceNameHashes: true });
@@ -15,7 +16,10 @@ export function synthesize(app: App): void {
     model: 'Qwen/Qwen3-0.6B',
     gpu: GpuProfile.L40S,
     replicas: 2,
-    envFromSecret: 's3-credentials',
+    secretEnv: {
+      AWS_ACCESS_KEY_ID: { secretName: 's3-credentials', key: 'access-key-id' },
+      AWS_SECRET_ACCESS_KEY: { secretName: 's3-credentials', key: 'secret-access-key' },
+    },
   });
   new DynamoModel(chart, 'SqlAdapter', {
     graph,

@@ -66,10 +66,17 @@ export interface FluxKustomizationProps {
    */
   readonly interval?: Duration;
   /**
-   * How long Flux waits for the applied objects to become ready.
+   * How long Flux waits for the applied objects to become ready. With `wait`, a graph is ready only once its
+   * DynamoGraphDeployment reports `Ready` (models downloaded and loaded): give graphs of large models an hour or more.
    * @default Duration.minutes(15)
    */
   readonly timeout?: Duration;
+  /**
+   * How soon Flux retries after a failed apply or health check, e.g. a graph applied while the operator's webhook
+   * was restarting (its `failurePolicy: Fail` rejects it).
+   * @default Duration.minutes(2)
+   */
+  readonly retryInterval?: Duration;
   /**
    * Wait for every applied object to be ready before the Kustomization counts as ready, which is what holds
    * dependents back until the operator runs.
@@ -126,6 +133,7 @@ export class FluxKustomization extends Construct {
       spec: {
         interval: FluxKustomization.goDuration(this, 'interval', props.interval ?? Duration.minutes(10)),
         timeout: FluxKustomization.goDuration(this, 'timeout', props.timeout ?? Duration.minutes(15)),
+        retryInterval: FluxKustomization.goDuration(this, 'retryInterval', props.retryInterval ?? Duration.minutes(2)),
         path: props.path,
         prune: props.prune ?? true,
         wait: props.wait ?? true,

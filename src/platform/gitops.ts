@@ -29,6 +29,8 @@ const GRAPH_ADDONS = new Set([
   'monitoring.coreos.com/PodMonitor', 'monitoring.coreos.com/ServiceMonitor',
 ]);
 const GRAPHS = new Set(['nvidia.com/DynamoGraphDeployment', 'nvidia.com/DynamoGraphDeploymentRequest']);
+/** Fields under which pod specs (`claimName`) and Dynamo graphs (`pvcName`, v1alpha1 `pvcs[].name`) name the claims they mount. */
+const CLAIM_FIELDS = new Set(['claimName', 'pvcName']);
 
 /**
  * GitOps ordering for what `cdk8s synth` writes, so a fresh cluster reaches a running graph in one sync.
@@ -54,10 +56,12 @@ export class GitOps {
   public static argoCd(scope: IConstruct, options: ArgoCdOptions = {}): void {
     PropError.integer(scope, 'wave', options.wave, -1000, 1000);
     const stamped = GitOps.apiObjects(scope);
+    const claimWaves = options.wave === undefined ? GitOps.claimWaves(stamped) : new Map<ApiObject, number>();
     for (const obj of stamped) {
       const annotations = GitOps.annotations(obj);
       if (options.wave !== undefined || annotations[SyncWave.ANNOTATION] === undefined) {
-        obj.metadata.addAnnotation(SyncWave.ANNOTATION, String(options.wave ?? GitOps.argoCdWave(obj.apiVersion, obj.kind)));
+        const wave = options.wave ?? claimWaves.get(obj) ?? GitOps.argoCdWave(obj.apiVersion, obj.kind);
+        obj.metadata.addAnnotation(SyncWave.ANNOTATION, String(wave));
       }
       if (GitOps.needsCrd(obj.apiVersion, obj.kind)) {
         const existing = (annotations[GitOps.ARGOCD_SYNC_OPTIONS] ?? '').split(',').map(s => s.trim()).filter(s => s.length > 0);
@@ -76,6 +80,7 @@ export class GitOps {
   /**
    * The ArgoCD sync wave of an object by kind: namespaces, CRDs, RBAC, then what graphs mount (ConfigMaps,
    * Secrets, PVCs, model-download Jobs), then graphs and requests, then autoscalers, monitors and LoRA models.
+   * `argoCd()` moves a PersistentVolumeClaim to the wave of its first consumer instead (see there).
    */
   public static argoCdWave(apiVersion: string, kind: string): number {
     const key = `${GitOps.group(apiVersion)}/${kind}`;
@@ -90,6 +95,44 @@ export class GitOps {
   /** True when the kind comes from a CRD (not a built-in API group), which may be missing when a sync starts. */
   public static needsCrd(apiVersion: string, kind: string): boolean {
     return kind !== 'CustomResourceDefinition' && !BUILT_IN_GROUPS.has(GitOps.group(apiVersion));
+  }
+
+  /**
+   * The wave of each PersistentVolumeClaim: that of the earliest object in `objects` that mounts it (a model-download
+   * Job, a graph), or the graphs' wave when none does. On a storage class with `WaitForFirstConsumer` binding (the
+   * default on EKS, GKE and AKS) a claim stays Pending until a pod uses it, ArgoCD counts a Pending claim as
+   * Progressing, and waits for it before the next wave: a claim one wave ahead of its only consumer would hold the
+   * sync for ever.
+   */
+  private static claimWaves(objects: ApiObject[]): Map<ApiObject, number> {
+    const namespaceOf = (o: ApiObject) => o.metadata.namespace ?? o.chart.namespace ?? '';
+    const claims = objects.filter(o => o.kind === 'PersistentVolumeClaim' && GitOps.group(o.apiVersion) === '');
+    const waves = new Map<ApiObject, number>();
+    if (claims.length === 0) return waves;
+    const consumers = objects.filter(o => !claims.includes(o)).map(o => ({
+      namespace: namespaceOf(o),
+      claims: GitOps.claimsMountedBy(o.toJson()),
+      wave: Number(GitOps.annotations(o)[SyncWave.ANNOTATION] ?? GitOps.argoCdWave(o.apiVersion, o.kind)),
+    }));
+    for (const claim of claims) {
+      const mountedBy = consumers.filter(c => c.namespace === namespaceOf(claim) && c.claims.has(claim.name)).map(c => c.wave);
+      waves.set(claim, mountedBy.length > 0 ? Math.min(...mountedBy) : SyncWave.GRAPHS);
+    }
+    return waves;
+  }
+
+  /** Names of the claims an object's manifest mounts, wherever they appear in it. */
+  private static claimsMountedBy(json: unknown, found: Set<string> = new Set()): Set<string> {
+    if (Array.isArray(json)) {
+      json.forEach(v => GitOps.claimsMountedBy(v, found));
+    } else if (json !== null && typeof json === 'object') {
+      for (const [key, value] of Object.entries(json)) {
+        if (CLAIM_FIELDS.has(key) && typeof value === 'string') found.add(value);
+        if (key === 'pvcs' && Array.isArray(value)) value.forEach(p => typeof p?.name === 'string' && found.add(p.name));
+        GitOps.claimsMountedBy(value, found);
+      }
+    }
+    return found;
   }
 
   private static group(apiVersion: string): string {

@@ -1,6 +1,9 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, Size, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { DynamoModel, GitOps, KedaPoolAutoscaler, ModelSource, ScalingMetric, ScalingTarget, SyncWave } from '../../src';
+import {
+  AggregatedPool, Backend, DynamoGraph, DynamoModel, GitOps, GpuProfile, KedaPoolAutoscaler, ModelCache, ModelSource, ScalingMetric, ScalingTarget,
+  SyncWave,
+} from '../../src';
 import { disaggGraph } from '../autoscaling/fixtures';
 
 /** The ArgoCD annotations of each kind (other annotations, e.g. policy records, are not GitOps' business). */
@@ -17,11 +20,57 @@ describe('GitOps.argoCd', () => {
     GitOps.argoCd(chart);
     const a = annotationsByKind(chart);
     expect(a.ServiceAccount).toEqual({ [SyncWave.ANNOTATION]: String(SyncWave.RBAC) });
-    expect(a.PersistentVolumeClaim).toEqual({ [SyncWave.ANNOTATION]: String(SyncWave.WORKLOAD_PREREQUISITES) });
+    // Nothing in the chart mounts it: the graphs' wave, so it never holds a wave of its own (below).
+    expect(a.PersistentVolumeClaim).toEqual({ [SyncWave.ANNOTATION]: String(SyncWave.GRAPHS) });
     expect(a.DynamoGraphDeployment).toEqual({ [SyncWave.ANNOTATION]: String(SyncWave.GRAPHS), [GitOps.ARGOCD_SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' });
     expect(a.ScaledObject).toEqual({ [SyncWave.ANNOTATION]: String(SyncWave.GRAPH_ADDONS), [GitOps.ARGOCD_SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' });
     expect(a.DynamoModel[SyncWave.ANNOTATION]).toBe(String(SyncWave.GRAPH_ADDONS));
     expect(chart.node.validate()).toEqual([]);
+  });
+
+  // A WaitForFirstConsumer claim stays Pending (ArgoCD: Progressing) until a pod mounts it; ArgoCD starts a wave only
+  // once the earlier ones are healthy. So a claim is synced in the wave of its first consumer, never before it.
+  test('a claim is synced with its first consumer', () => {
+    const chart = Testing.chart();
+    // Bare manifests below: the policy pack would ask them for resources and hardening, which this test is not about.
+    const graph = new DynamoGraph(chart, 'g', { backend: Backend.VLLM, namespace: 'llm', policyEnabled: false });
+    const cache = new ModelCache(chart, 'Cache', { model: 'Qwen/Qwen3-0.6B', size: Size.gibibytes(10), namespace: 'llm' });
+    new AggregatedPool(graph, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM, modelCache: cache });
+    const claim = (name: string, namespace = 'llm') =>
+      new k8s.KubePersistentVolumeClaim(chart, `Claim-${name}-${namespace}`, { metadata: { name, namespace }, spec: { accessModes: ['ReadWriteOnce'] } });
+    claim('compile-cache');
+    claim('scratch');
+    claim('scratch', 'other');
+    claim('unused');
+    // A graph defined elsewhere mounting 'compile-cache'; a plain Deployment mounting 'scratch' in 'llm'.
+    new ApiObject(chart, 'Foreign', {
+      apiVersion: 'nvidia.com/v1beta1',
+      kind: 'DynamoGraphDeployment',
+      metadata: { name: 'foreign', namespace: 'llm' },
+      spec: { components: [{ name: 'W', type: 'worker', compilationCache: { pvcName: 'compile-cache' } }] },
+    });
+    new k8s.KubeDeployment(chart, 'Tool', {
+      metadata: { name: 'tool', namespace: 'llm' },
+      spec: {
+        selector: { matchLabels: { app: 'tool' } },
+        template: {
+          metadata: { labels: { app: 'tool' } },
+          spec: { containers: [{ name: 'c', image: 'busybox:1.36' }], volumes: [{ name: 's', persistentVolumeClaim: { claimName: 'scratch' } }] },
+        },
+      },
+    });
+    GitOps.argoCd(chart);
+    const waves = Object.fromEntries(Testing.synth(chart).filter((o: any) => o.kind === 'PersistentVolumeClaim')
+      .map((o: any) => [`${o.metadata.namespace}/${o.metadata.name}`, Number(o.metadata.annotations[SyncWave.ANNOTATION])]));
+    expect(waves).toEqual({
+      // The download Job mounts it in the prerequisites wave, before the graph.
+      [`llm/${cache.claimName}`]: SyncWave.WORKLOAD_PREREQUISITES,
+      'llm/compile-cache': SyncWave.GRAPHS,
+      'llm/scratch': SyncWave.WORKLOAD_PREREQUISITES,
+      // Same name, other namespace: the Deployment does not mount it.
+      'other/scratch': SyncWave.GRAPHS,
+      'llm/unused': SyncWave.GRAPHS,
+    });
   });
 
   test('keeps existing waves and merges sync options', () => {
