@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Chart, Lazy, Size } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-28';
 import { ComponentType } from './component-type';
 import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
@@ -112,7 +112,10 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
    */
   readonly gpuMemoryUtilization?: number;
   /**
-   * Extra engine arguments appended last (escape hatch; the last occurrence of a flag wins).
+   * Extra engine arguments appended last (escape hatch; the last occurrence of a flag wins, e.g. to override an
+   * engine limit). Flags the pool derives from its props (model and served name, role, tensor/pipeline/data
+   * parallelism, the TRT-LLM engine YAML) and the operator's multinode launch flags are refused: they would leave
+   * the GPU request, the served model or the role out of step with the engine.
    * @default - none
    */
   readonly extraArgs?: string[];
@@ -186,6 +189,9 @@ export abstract class WorkerPool extends DynamoComponent {
       const cacheNamespace = props.modelCache.namespace ?? Chart.of(props.modelCache).namespace;
       PropError.check(cacheNamespace === graph.namespace, this, 'modelCache', cacheNamespace ?? '(no namespace)',
         `a ModelCache in the graph's namespace (${graph.namespace ?? '(no namespace)'})`, 'pods can only mount claims of their own namespace');
+      const sharedAcrossNodes = [PersistentVolumeAccessMode.READ_WRITE_MANY, PersistentVolumeAccessMode.READ_ONLY_MANY].includes(props.modelCache.accessMode);
+      PropError.check(this.nodeCount === 1 || sharedAcrossNodes, this, 'modelCache', `${props.modelCache.node.path} (${props.modelCache.accessMode})`,
+        'a ModelCache with accessMode ReadWriteMany or ReadOnlyMany', `the engine spans ${this.nodeCount} nodes and each of them mounts the claim`);
       props.modelCache._attach(this);
     }
     if (EngineCommands.render(settings, this).configFiles.length > 0) {

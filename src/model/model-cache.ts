@@ -114,6 +114,8 @@ export class ModelCache extends Construct {
   public readonly claimName: string;
   /** Where pods mount the volume. */
   public readonly mountPath: string;
+  /** Access mode of the claim. */
+  public readonly accessMode: PersistentVolumeAccessMode;
   /** The claim. */
   public readonly claim: k8s.KubePersistentVolumeClaim;
   /** The download Job. */
@@ -136,6 +138,7 @@ export class ModelCache extends Construct {
     PropError.check(props.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) > 0, this, 'size', ComponentResourceDefaults.quantity(props.size), 'a size above 0');
     const accessMode = props.accessMode ?? PersistentVolumeAccessMode.READ_WRITE_MANY;
     PropError.check(Object.values(PersistentVolumeAccessMode).includes(accessMode), this, 'accessMode', accessMode, Object.values(PersistentVolumeAccessMode).join(', '));
+    this.accessMode = accessMode;
     if (props.storageClassName !== undefined) DynamoNames.checkSubdomain(this, 'storageClassName', props.storageClassName);
     if (props.hfTokenSecret) DynamoNames.checkSubdomain(this, 'hfTokenSecret.secretName', props.hfTokenSecret.secretName);
     DynamoRuntime._checkImage(this, 'image', props.image);

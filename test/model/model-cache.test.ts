@@ -88,5 +88,17 @@ describe('ModelCache', () => {
       const other = new DynamoGraph(new Chart(Testing.app(), 'other', { namespace: 'team-b' }), 'g', { backend: Backend.VLLM });
       expect(() => new AggregatedPool(other, 'W', { model: MODEL, modelCache: cache })).toThrow(/'modelCache' is .*pods can only mount claims of their own namespace/);
     });
+
+    test('a single-node claim under an engine that spans nodes (every node mounts it)', () => {
+      const chart = Testing.chart();
+      const graph = new DynamoGraph(chart, 'g', { backend: Backend.VLLM });
+      const once = new ModelCache(chart, 'once', { model: MODEL, size: Size.gibibytes(10), accessMode: PersistentVolumeAccessMode.READ_WRITE_ONCE });
+      const engine = { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 16 };
+      expect(() => new AggregatedPool(graph, 'W', { ...engine, modelCache: once }))
+        .toThrow(/\[test\/g\/W\] 'modelCache' is 'test\/once \(ReadWriteOnce\)': the engine spans 2 nodes and each of them mounts the claim\. allowed: a ModelCache with accessMode ReadWriteMany or ReadOnlyMany/);
+      expect(() => new AggregatedPool(graph, 'One', { model: MODEL, gpu: GpuProfile.H100_SXM, modelCache: once })).not.toThrow();
+      const many = new ModelCache(chart, 'many', { model: MODEL, size: Size.gibibytes(10), accessMode: PersistentVolumeAccessMode.READ_ONLY_MANY });
+      expect(() => new AggregatedPool(graph, 'Many', { ...engine, modelCache: many })).not.toThrow();
+    });
   });
 });
