@@ -189,7 +189,8 @@ export abstract class WorkerPool extends DynamoComponent {
       const cacheNamespace = props.modelCache.namespace ?? Chart.of(props.modelCache).namespace;
       PropError.check(cacheNamespace === graph.namespace, this, 'modelCache', cacheNamespace ?? '(no namespace)',
         `a ModelCache in the graph's namespace (${graph.namespace ?? '(no namespace)'})`, 'pods can only mount claims of their own namespace');
-      const sharedAcrossNodes = [PersistentVolumeAccessMode.READ_WRITE_MANY, PersistentVolumeAccessMode.READ_ONLY_MANY].includes(props.modelCache.accessMode);
+      const manyNodes = [PersistentVolumeAccessMode.READ_WRITE_MANY, PersistentVolumeAccessMode.READ_ONLY_MANY];
+      const sharedAcrossNodes = manyNodes.includes(props.modelCache.accessMode);
       PropError.check(this.nodeCount === 1 || sharedAcrossNodes, this, 'modelCache', `${props.modelCache.node.path} (${props.modelCache.accessMode})`,
         'a ModelCache with accessMode ReadWriteMany or ReadOnlyMany', `the engine spans ${this.nodeCount} nodes and each of them mounts the claim`);
       props.modelCache._attach(this);
