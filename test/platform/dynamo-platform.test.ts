@@ -222,27 +222,31 @@ describe('DynamoPlatform defaults (cluster-wide, operator-installed CRDs, auto c
     expect(svc.metadata.labels['control-plane']).toBe('controller-manager');
   });
 
+  // platform-facts §5: every rule as the 1.4.0 chart renders it. matchPolicy is set only on the v1beta1 DCD mutating
+  // webhook (the others keep the API default, Equivalent); the pod webhook sees only CREATE and fails open.
+  const CREATE_UPDATE = ['CREATE', 'UPDATE'];
   test.each([
-    ['ValidatingWebhookConfiguration', 'vdynamocomponentdeployment.kb.io', '/validate-nvidia-com-v1alpha1-dynamocomponentdeployment', 'nvidia.com', 'v1alpha1', 'dynamocomponentdeployments', 'Fail'],
-    ['ValidatingWebhookConfiguration', 'vdynamographdeployment.kb.io', '/validate/nvidia.com/v1beta1/dynamographdeployments', 'nvidia.com', 'v1beta1', 'dynamographdeployments', 'Fail'],
-    ['ValidatingWebhookConfiguration', 'vdynamocheckpoint.kb.io', '/validate-nvidia-com-v1alpha1-dynamocheckpoint', 'nvidia.com', 'v1alpha1', 'dynamocheckpoints', 'Fail'],
-    ['ValidatingWebhookConfiguration', 'vdynamomodel.kb.io', '/validate-nvidia-com-v1alpha1-dynamomodel', 'nvidia.com', 'v1alpha1', 'dynamomodels', 'Fail'],
-    ['ValidatingWebhookConfiguration', 'vdynamographdeploymentrequest.kb.io', '/validate-nvidia-com-v1beta1-dynamographdeploymentrequest', 'nvidia.com', 'v1beta1', 'dynamographdeploymentrequests', 'Fail'],
-    ['MutatingWebhookConfiguration', 'mdynamographdeployment.kb.io', '/mutate/nvidia.com/v1beta1/dynamographdeployments', 'nvidia.com', 'v1beta1', 'dynamographdeployments', 'Fail'],
-    ['MutatingWebhookConfiguration', 'mdynamocomponentdeploymentv1beta1.kb.io', '/mutate-nvidia-com-v1beta1-dynamocomponentdeployment', 'nvidia.com', 'v1beta1', 'dynamocomponentdeployments', 'Fail'],
-    ['MutatingWebhookConfiguration', 'mdynamographdeploymentrequestv1beta1.kb.io', '/mutate-nvidia-com-v1beta1-dynamographdeploymentrequest', 'nvidia.com', 'v1beta1', 'dynamographdeploymentrequests', 'Fail'],
-    ['MutatingWebhookConfiguration', 'mpodcheckpointrestore.kb.io', '/mutate-core-v1-pod-checkpoint-restore', '', 'v1', 'pods', 'Ignore'],
-  ])('%s %s → webhook Service path %s', (kind, name, webhookPath, group, version, resource, failurePolicy) => {
+    ['ValidatingWebhookConfiguration', 'vdynamocomponentdeployment.kb.io', '/validate-nvidia-com-v1alpha1-dynamocomponentdeployment', 'nvidia.com', 'v1alpha1', 'dynamocomponentdeployments', CREATE_UPDATE, 'Fail', undefined],
+    ['ValidatingWebhookConfiguration', 'vdynamographdeployment.kb.io', '/validate/nvidia.com/v1beta1/dynamographdeployments', 'nvidia.com', 'v1beta1', 'dynamographdeployments', CREATE_UPDATE, 'Fail', undefined],
+    ['ValidatingWebhookConfiguration', 'vdynamocheckpoint.kb.io', '/validate-nvidia-com-v1alpha1-dynamocheckpoint', 'nvidia.com', 'v1alpha1', 'dynamocheckpoints', CREATE_UPDATE, 'Fail', undefined],
+    ['ValidatingWebhookConfiguration', 'vdynamomodel.kb.io', '/validate-nvidia-com-v1alpha1-dynamomodel', 'nvidia.com', 'v1alpha1', 'dynamomodels', CREATE_UPDATE, 'Fail', undefined],
+    ['ValidatingWebhookConfiguration', 'vdynamographdeploymentrequest.kb.io', '/validate-nvidia-com-v1beta1-dynamographdeploymentrequest', 'nvidia.com', 'v1beta1', 'dynamographdeploymentrequests', CREATE_UPDATE, 'Fail', undefined],
+    ['MutatingWebhookConfiguration', 'mdynamographdeployment.kb.io', '/mutate/nvidia.com/v1beta1/dynamographdeployments', 'nvidia.com', 'v1beta1', 'dynamographdeployments', CREATE_UPDATE, 'Fail', undefined],
+    ['MutatingWebhookConfiguration', 'mdynamocomponentdeploymentv1beta1.kb.io', '/mutate-nvidia-com-v1beta1-dynamocomponentdeployment', 'nvidia.com', 'v1beta1', 'dynamocomponentdeployments', CREATE_UPDATE, 'Fail', 'Exact'],
+    ['MutatingWebhookConfiguration', 'mdynamographdeploymentrequestv1beta1.kb.io', '/mutate-nvidia-com-v1beta1-dynamographdeploymentrequest', 'nvidia.com', 'v1beta1', 'dynamographdeploymentrequests', CREATE_UPDATE, 'Fail', undefined],
+    ['MutatingWebhookConfiguration', 'mpodcheckpointrestore.kb.io', '/mutate-core-v1-pod-checkpoint-restore', '', 'v1', 'pods', ['CREATE'], 'Ignore', undefined],
+  ])('%s %s → webhook Service path %s', (kind, name, webhookPath, group, version, resource, operations, failurePolicy, matchPolicy) => {
     const hook = find(objects, kind).webhooks.find((w: any) => w.name === name);
     expect(hook.clientConfig).toEqual({ service: { name: `${F}-webhook-service`, namespace: 'dynamo-system', path: webhookPath } });
-    expect(hook.rules).toHaveLength(1);
-    expect(hook.rules[0]).toMatchObject({ apiGroups: [group], apiVersions: [version], resources: [resource] });
+    expect(hook.rules).toEqual([{ apiGroups: [group], apiVersions: [version], operations, resources: [resource] }]);
     expect(hook.failurePolicy).toBe(failurePolicy);
+    expect(hook.matchPolicy).toBe(matchPolicy);
     expect(hook.timeoutSeconds).toBe(10);
     expect(hook.sideEffects).toBe('None');
     expect(hook.admissionReviewVersions).toEqual(['v1']);
     expect(hook.namespaceSelector).toBeUndefined();
     expect(hook.objectSelector).toBeUndefined();
+    expect(hook.clientConfig.caBundle).toBeUndefined();
   });
 
   test('webhook configurations carry the labels the operator\'s CA injector selects on', () => {

@@ -1,5 +1,6 @@
 import { ApiObject, Size, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { platformAndGraphs } from '../../examples/gitops/charts';
 import {
   AggregatedPool, Backend, DynamoGraph, DynamoModel, GitOps, GpuProfile, KedaPoolAutoscaler, ModelCache, ModelSource, ScalingMetric, ScalingTarget,
   SyncWave,
@@ -109,5 +110,70 @@ describe('GitOps.argoCd', () => {
     expect(GitOps.needsCrd('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).toBe(false);
     expect(GitOps.needsCrd('monitoring.coreos.com/v1', 'PodMonitor')).toBe(true);
     expect(GitOps.needsCrd('nvidia.com/v1alpha1', 'DynamoModel')).toBe(true);
+  });
+});
+
+/**
+ * The first ArgoCD sync of an empty cluster, as the GitOps example orders it (docs/gitops.md walks it step by step).
+ * Each expectation is one reason a step can succeed: platform-facts §2 (crd-apply installs the CRDs, readiness is the
+ * webhook server), §5 (the operator injects its CA into configurations that exist when it starts; failurePolicy Fail
+ * on every Dynamo webhook, Ignore on the pod webhook), §5.1 (the labels CA injection selects on).
+ */
+describe('one ArgoCD sync of an empty cluster (examples/gitops)', () => {
+  const app = Testing.app();
+  const { platform, graphs } = platformAndGraphs(app);
+  GitOps.argoCd(platform);
+  GitOps.argoCd(graphs);
+  const objects = [...platform.toJson(), ...graphs.toJson()];
+  const wave = (o: any) => Number(o.metadata.annotations?.[SyncWave.ANNOTATION]);
+  const only = (kind: string) => {
+    const found = objects.filter(o => o.kind === kind);
+    if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+    return found[0];
+  };
+  const operator = only('Deployment');
+  const webhookConfigs = objects.filter(o => /WebhookConfiguration$/.test(o.kind));
+
+  test('every object has a wave, and every namespace comes first', () => {
+    expect(objects.filter(o => Number.isNaN(wave(o)))).toEqual([]);
+    const namespaces = objects.filter(o => o.kind === 'Namespace');
+    expect(namespaces.map(n => n.metadata.name).sort()).toEqual(['dynamo-system', 'llm']);
+    const first = Math.max(...namespaces.map(wave));
+    expect(objects.filter(o => o.kind !== 'Namespace' && wave(o) <= first)).toEqual([]);
+  });
+
+  test('the operator installs the CRDs before it reports ready, and is ready only when its webhooks serve', () => {
+    const pod = operator.spec.template.spec;
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['crd-apply']);
+    expect(pod.containers[0].readinessProbe.httpGet.path).toBe('/readyz');
+    const rbac = objects.filter(o => /^(ServiceAccount|(Cluster)?Role(Binding)?)$/.test(o.kind) && o.metadata.namespace !== 'llm');
+    expect(Math.max(...rbac.map(wave))).toBeLessThan(wave(operator));
+  });
+
+  test('webhook configurations exist (with the CA-injection labels) before the operator starts', () => {
+    expect(webhookConfigs).toHaveLength(2);
+    for (const config of webhookConfigs) {
+      expect(wave(config)).toBeLessThan(wave(operator));
+      expect(config.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'dynamo-operator', 'nvidia.com/dynamo-operator-namespace': 'dynamo-system' });
+    }
+    const hooks = webhookConfigs.flatMap(c => c.webhooks);
+    // Only the pod webhook matches the operator's own pod; it must let it through while nothing serves it yet.
+    expect(hooks.filter((h: any) => h.rules.some((r: any) => r.apiGroups.includes(''))).map((h: any) => h.failurePolicy)).toEqual(['Ignore']);
+    expect(hooks.filter((h: any) => h.rules.every((r: any) => r.apiGroups.includes('nvidia.com'))).every((h: any) => h.failurePolicy === 'Fail')).toBe(true);
+  });
+
+  test('Dynamo objects wait for the operator; what refers to a graph comes after the graphs', () => {
+    const dynamo = objects.filter(o => o.apiVersion.startsWith('nvidia.com/'));
+    expect(dynamo.length).toBeGreaterThan(0);
+    expect(Math.min(...dynamo.map(wave))).toBeGreaterThan(wave(operator));
+    const graphWave = wave(only('DynamoGraphDeployment'));
+    for (const monitor of objects.filter(o => o.apiVersion.startsWith('monitoring.coreos.com/'))) expect(wave(monitor)).toBeGreaterThan(graphWave);
+  });
+
+  test('every kind from a CRD may skip the first dry run, no built-in kind does', () => {
+    for (const o of objects) {
+      const skips = (o.metadata.annotations?.[GitOps.ARGOCD_SYNC_OPTIONS] ?? '').includes(GitOps.SKIP_DRY_RUN);
+      expect([`${o.kind}/${o.metadata.name}`, skips]).toEqual([`${o.kind}/${o.metadata.name}`, GitOps.needsCrd(o.apiVersion, o.kind)]);
+    }
   });
 });
