@@ -14,7 +14,8 @@ export function synthesize(app: App): void {
   const graph = new DynamoGraph(chart, 'vllm-agg-hpa', { backend: Backend.VLLM, envFromSecret: 'hf-token-secret' });
   const frontend = new Frontend(graph, 'Frontend');
   const workers = new AggregatedPool(graph, 'VllmWorker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S });
-  new DynamoMonitoring(chart, 'Monitoring', { workers: true, frontend: true, planner: false });
+  // kube-prometheus-stack's Prometheus picks up only monitors labelled with its release.
+  new DynamoMonitoring(chart, 'Monitoring', { planner: false, monitorLabels: { release: 'prometheus' } });
 
   new HpaPoolAutoscaler(chart, 'WorkerHpa', {
     target: ScalingTarget.pool(workers),

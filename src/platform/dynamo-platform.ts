@@ -22,6 +22,9 @@ const CLUSTER_SCOPED = new Set([
   'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
 ]);
 
+/** Dynamo kinds whose objects make the operator run pods (engines, planners, profiling jobs) in their namespace. */
+const POD_RUNNING_KINDS = new Set(['DynamoGraphDeployment', 'DynamoGraphDeploymentRequest', 'DynamoComponentDeployment']);
+
 /**
  * How Dynamo components find each other.
  */
@@ -217,6 +220,8 @@ export class DynamoPlatform extends Construct {
   public readonly etcdEndpoints?: string;
 
   private readonly names: PlatformNames;
+  /** The Pod Security Standard the rendered Namespace enforces; undefined when the Namespace is not rendered. */
+  private readonly enforcedPodSecurity?: PodSecurityLevel;
 
   constructor(scope: Construct, id: string, props: DynamoPlatformProps = {}) {
     super(scope, id);
@@ -235,7 +240,10 @@ export class DynamoPlatform extends Construct {
     this.checkProps(props, release, crds, discoveryBackend);
     this.names = new PlatformNames(release, this.namespace, this.version);
 
-    if (props.createNamespace ?? true) this.renderNamespace(props.podSecurityLevel);
+    if (props.createNamespace ?? true) {
+      this.enforcedPodSecurity = props.podSecurityLevel ?? (this.namespaceRestricted ? PodSecurityLevel.BASELINE : PodSecurityLevel.RESTRICTED);
+      this.renderNamespace(this.enforcedPodSecurity);
+    }
     crds._include(this, 'crds', { name: this.names.webhookService, namespace: this.namespace });
     this.natsAddress = props.nats?._connect(this, 'nats', this.namespace, PlatformNames.fullname(release, 'nats'));
     this.etcdEndpoints = props.etcd?._connect(this, 'etcd', this.namespace, PlatformNames.fullname(release, 'etcd'));
@@ -350,8 +358,7 @@ export class DynamoPlatform extends Construct {
     }
   }
 
-  private renderNamespace(level: PodSecurityLevel | undefined): void {
-    const enforce = level ?? (this.namespaceRestricted ? PodSecurityLevel.BASELINE : PodSecurityLevel.RESTRICTED);
+  private renderNamespace(enforce: PodSecurityLevel): void {
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.namespace,
@@ -374,6 +381,17 @@ export class DynamoPlatform extends Construct {
     if (!this.namespaceRestricted && clusterWide.length > 1 && clusterWide[0] === this) {
       report(PropError.invalid(this, 'operatorScope', 'OperatorScope.clusterWide()', 'one cluster-wide DynamoPlatform per cluster',
         `${clusterWide.map((p) => p.node.path).join(', ')} are all cluster-wide`));
+    }
+    if (this.enforcedPodSecurity === PodSecurityLevel.RESTRICTED) {
+      // Admission would refuse the pods long after the sync looks green; say so at synth instead.
+      for (const obj of all.filter(DynamoPlatform.isDynamoWorkload).filter(o => POD_RUNNING_KINDS.has(o.kind))) {
+        const ns = obj.metadata.namespace ?? obj.chart.namespace ?? 'default';
+        if (ns !== this.namespace) continue;
+        report(PropError.invalid(this, 'podSecurityLevel', PodSecurityLevel.RESTRICTED,
+          `PodSecurityLevel.BASELINE, or ${obj.kind} objects in a namespace of their own`,
+          `${obj.kind} '${obj.name}' (${obj.node.path}) runs its pods in '${ns}', whose restricted Pod Security Standard rejects the `
+          + 'Dynamo runtime and planner images (they run as root)'));
+      }
     }
     if (this.namespaceRestricted) {
       for (const obj of all.filter(DynamoPlatform.isDynamoWorkload)) {

@@ -618,6 +618,28 @@ describe('checks against the rest of the app', () => {
     expect(() => app.synth()).toThrow(/DynamoGraphDeployment 'llm' \(graphs\/Graph\) is in namespace 'team-b', which this operator does not watch/);
   });
 
+  // The platform namespace enforces `restricted` (its pods comply); Dynamo runtime images run as root, so graphs and
+  // requests there would be refused at pod admission, after the sync looked green.
+  test('graphs and requests in a namespace that enforces restricted are refused', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'platform');
+    new DynamoPlatform(chart, 'Platform');
+    const graphs = new Chart(app, 'graphs', { namespace: 'dynamo-system' });
+    new ApiObject(graphs, 'Request', { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeploymentRequest', metadata: { name: 'req' } });
+    new ApiObject(graphs, 'Model', { apiVersion: 'nvidia.com/v1alpha1', kind: 'DynamoModel', metadata: { name: 'lora' } });
+    expect(() => app.synth()).toThrow(new RegExp("\\[platform/Platform\\] 'podSecurityLevel' is 'restricted': DynamoGraphDeploymentRequest 'req' "
+      + "\\(graphs/Request\\) runs its pods in 'dynamo-system', whose restricted Pod Security Standard rejects the Dynamo runtime and "
+      + 'planner images \\(they run as root\\)\\. allowed: PodSecurityLevel\\.BASELINE, or DynamoGraphDeploymentRequest objects in a namespace of their own'));
+    // A DynamoModel runs no pods; a baseline namespace, or one the platform does not create, is not checked.
+    for (const props of [{ podSecurityLevel: PodSecurityLevel.BASELINE }, { createNamespace: false }]) {
+      const ok = Testing.app();
+      new DynamoPlatform(new Chart(ok, 'platform'), 'Platform', props);
+      new ApiObject(new Chart(ok, 'graphs', { namespace: 'dynamo-system' }), 'Graph',
+        { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { name: 'llm' } });
+      expect(() => ok.synth()).not.toThrow();
+    }
+  });
+
   test('a restricted platform accepts graphs in its namespace', () => {
     const app = new App({ outdir: Testing.app().outdir });
     const chart = new Chart(app, 'platform');
