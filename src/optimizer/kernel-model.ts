@@ -1,7 +1,7 @@
 import { CalibrationAxes } from './calibration/axes';
 import { CALIBRATION } from './calibration/data';
 import { EfficiencyGrid } from './calibration/grid';
-import { ComputePrecision, GpuPeaks, Roofline, SpeedOfLight } from './roofline';
+import { ComputePrecision, GpuPeaks, MoeRouting, Roofline, SpeedOfLight } from './roofline';
 import { GpuProfile } from '../gpu/gpu-profile';
 
 /**
@@ -27,6 +27,8 @@ export interface KernelShape {
   readonly group: string;
   readonly point: number[];
   readonly sol: SpeedOfLight;
+  /** A measured shape with its own curve (`moeShapes` key and the point on `CalibrationAxes.MOE_TOKENS`), when there is one. */
+  readonly exact?: { readonly key: string; readonly point: number[] };
 }
 
 const AXES: Record<CalibratedOp, number[][]> = {
@@ -105,9 +107,11 @@ export class KernelModel {
     tensorParallel: number, expertParallel: number, kind: MoeKind, skew: '1.01' | '1.2'): KernelShape {
     const precision: ComputePrecision = kind === 'fp8' || kind === 'fp8_block' ? 'fp8' : 'bf16';
     const wb = kind === 'bf16' ? 2 : kind === 'mxfp4' ? 17 / 32 : 1;
-    const sol = Roofline.moe(peaks, precision, tokens, hidden, inter, topK, experts, tensorParallel, expertParallel, wb);
-    const point = [tokens, 3 * hidden * inter / tensorParallel, experts / expertParallel, topK];
-    return { op: 'moe', group: `${kind}/${skew}`, point, sol };
+    const sol = Roofline.moe(peaks, precision, tokens, hidden, inter, topK, experts, tensorParallel, expertParallel, wb, Number(skew));
+    const rank = MoeRouting.busiestRank(tokens, topK, experts, expertParallel, Number(skew));
+    const point = [rank.pairs / rank.hitExperts, inter / tensorParallel, hidden, rank.hitExperts];
+    const key = `${kind}/${skew}/${hidden}/${inter}/${topK}/${experts}/${tensorParallel}/${expertParallel}`;
+    return { op: 'moe', group: `${kind}/${skew}`, point, sol, exact: { key, point: [tokens] } };
   }
 
   /** `headDim/window` of the nearest attention table: closest head dimension, then the window it has (else full). */
@@ -178,7 +182,8 @@ export class KernelModel {
 
   public moe(tokens: number, hidden: number, inter: number, topK: number, experts: number, tensorParallel: number,
     expertParallel: number, kind: MoeKind, skew: '1.01' | '1.2'): number {
-    return this.monotone(`m|${hidden}|${inter}|${topK}|${experts}|${tensorParallel}|${expertParallel}|${kind}|${skew}`, tokens, AXES.moe[0],
+    return this.monotone(`m|${hidden}|${inter}|${topK}|${experts}|${tensorParallel}|${expertParallel}|${kind}|${skew}`, tokens,
+      CalibrationAxes.MOE_TOKENS[0],
       x => this.predict(p => KernelModel.moeShape(p, x, hidden, inter, topK, experts, tensorParallel, expertParallel, kind, skew)));
   }
 
@@ -210,15 +215,19 @@ export class KernelModel {
   }
 
   private efficiency(shape: KernelShape): number {
-    const key = `${shape.op}/${shape.group}`;
+    const measured = shape.exact && CALIBRATION.systems[this.system].moeShapes[shape.exact.key];
+    if (shape.exact && measured) return this.grid(`moe!${shape.exact.key}`, CalibrationAxes.MOE_TOKENS, measured).efficiency(shape.exact.point);
+    const encoded = CALIBRATION.systems[this.system][shape.op][shape.group];
+    if (encoded === undefined) throw new Error(`internal: no calibration for ${this.system} ${shape.op}/${shape.group}`);
+    return this.grid(`${shape.op}/${shape.group}`, AXES[shape.op], encoded).efficiency(shape.point);
+  }
+
+  private grid(key: string, axes: number[][], encoded: string): EfficiencyGrid {
     let grid = this.grids.get(key);
     if (!grid) {
-      const tables = CALIBRATION.systems[this.system][shape.op];
-      const encoded = tables[shape.group];
-      if (encoded === undefined) throw new Error(`internal: no calibration for ${this.system} ${key}`);
-      grid = EfficiencyGrid.decode(AXES[shape.op], encoded);
+      grid = EfficiencyGrid.decode(axes, encoded);
       this.grids.set(key, grid);
     }
-    return grid.efficiency(shape.point);
+    return grid;
   }
 }

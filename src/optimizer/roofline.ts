@@ -98,18 +98,17 @@ export class Roofline {
   }
 
   /**
-   * A fused MoE layer on one GPU: `tokens` tokens each routed to `topK` of `experts` experts, experts split
-   * `expertParallel` ways and each expert's intermediate dimension `tensorParallel` ways. Reads the weights of the
-   * experts the tokens hit (expected distinct experts under uniform routing).
+   * A fused MoE layer on the busiest GPU: `tokens` tokens each routed to `topK` of `experts` experts, experts split
+   * `expertParallel` ways and each expert's intermediate dimension `tensorParallel` ways. Routing is skewed (see
+   * `MoeRouting`): the GPU holding the most-loaded expert sets the pace, and it reads the weights of the experts its
+   * tokens actually hit.
    */
   public static moe(peaks: GpuPeaks, precision: ComputePrecision, tokens: number, hidden: number, inter: number,
-    topK: number, experts: number, tensorParallel: number, expertParallel: number, weightBytes: number): SpeedOfLight {
+    topK: number, experts: number, tensorParallel: number, expertParallel: number, weightBytes: number, skew: number): SpeedOfLight {
     const localInter = inter / tensorParallel;
-    const localExperts = experts / expertParallel;
-    const pairs = tokens * topK;
-    const hitExperts = localExperts * (1 - Math.pow(1 - 1 / experts, pairs));
-    const flops = 2 * pairs / expertParallel * 3 * hidden * localInter;
-    const bytes = hitExperts * 3 * hidden * localInter * weightBytes + 2 * 2 * tokens * hidden;
+    const rank = MoeRouting.busiestRank(tokens, topK, experts, expertParallel, skew);
+    const flops = 2 * rank.pairs * 3 * hidden * localInter;
+    const bytes = rank.hitExperts * 3 * hidden * localInter * weightBytes + 2 * 2 * tokens * hidden;
     return { computeMs: flops / peaks.flops(precision) * 1e3, memoryMs: bytes / peaks.memoryBytesPerS * 1e3 };
   }
 
@@ -121,5 +120,82 @@ export class Roofline {
   /** The speed-of-light time: the slower of the two rooflines. */
   public static time(sol: SpeedOfLight): number {
     return Math.max(sol.computeMs, sol.memoryMs);
+  }
+}
+
+/**
+ * MoE work on one GPU: routed (token, expert) pairs and distinct experts hit.
+ * @internal
+ */
+export interface RankLoad {
+  readonly pairs: number;
+  readonly hitExperts: number;
+}
+
+/**
+ * Expert load under skewed routing, as AIConfigurator measures and models MoE layers: per-expert token counts follow
+ * a bounded power law (exponent 1.2 for Qwen3-MoE/Mixtral/gpt-oss-style routers, 1.01 for DeepSeek's), scaled to
+ * `tokens x topK` routed pairs, no expert taking a token twice. Real routers are imbalanced too; with experts split
+ * over GPUs the rank holding the most-loaded expert is the one everybody waits for. Deterministic: the expected
+ * quantiles of the distribution stand in for a random draw.
+ * @internal
+ */
+export class MoeRouting {
+  /**
+   * Routed (token, expert) pairs and distinct experts hit on the busiest of `expertParallel` ranks: the most-loaded
+   * expert plus average ones for the rest of its rank.
+   */
+  public static busiestRank(tokens: number, topK: number, experts: number, expertParallel: number, skew: number): RankLoad {
+    const key = `${tokens}|${topK}|${experts}|${expertParallel}|${skew}`;
+    let rank = MoeRouting.cache.get(key);
+    if (!rank) {
+      if (MoeRouting.cache.size > 50_000) MoeRouting.cache.clear();
+      rank = MoeRouting.compute(tokens, topK, experts, expertParallel, skew);
+      MoeRouting.cache.set(key, rank);
+    }
+    return rank;
+  }
+
+  private static readonly cache = new Map<string, RankLoad>();
+
+  private static compute(tokens: number, topK: number, experts: number, expertParallel: number, skew: number): RankLoad {
+    const loads = MoeRouting.loads(Math.max(1, tokens), topK, experts, skew);
+    // A load under half a token rounds to an expert that receives nothing.
+    const hit = (l: number) => (l >= 0.5 ? 1 : 0);
+    if (expertParallel <= 1) {
+      return { pairs: loads.reduce((a, b) => a + b, 0), hitExperts: Math.max(1, loads.reduce((a, l) => a + hit(l), 0)) };
+    }
+    const perRank = Math.max(1, Math.round(experts / expertParallel));
+    const rest = loads.slice(1);
+    const restLoad = rest.reduce((a, b) => a + b, 0) / Math.max(1, rest.length);
+    const restHit = rest.reduce((a, l) => a + hit(l), 0) / Math.max(1, rest.length);
+    return {
+      pairs: loads[0] + (perRank - 1) * restLoad,
+      hitExperts: Math.max(1, hit(loads[0]) + (perRank - 1) * restHit),
+    };
+  }
+
+  /** Expected per-expert loads, largest first: power-law quantiles scaled to tokens x topK, each at most `tokens`. */
+  private static loads(tokens: number, topK: number, experts: number, skew: number): number[] {
+    // AIConfigurator's ranges: loads between 1 and 0.8 x tokens when there are more pairs than experts, else a
+    // narrow range (most experts get at most one token).
+    const [lo, hi] = tokens * topK > experts ? [1, Math.max(1.01, 0.8 * tokens)] : [0.01, 2];
+    const a = 1 - skew;
+    const x: number[] = [];
+    for (let i = experts - 1; i >= 0; i--) {
+      const u = (i + 0.5) / experts;
+      x.push(Math.pow((Math.pow(hi, a) - Math.pow(lo, a)) * u + Math.pow(lo, a), 1 / a));
+    }
+    const target = Math.min(tokens * topK, tokens * experts);
+    const total = (f: number) => x.reduce((s, v) => s + Math.min(tokens, v * f), 0);
+    // Scale so that the capped loads add up to the routed pairs (bisection: the cap makes it piecewise linear).
+    let low = 0;
+    let high = target / x.reduce((s, v) => s + v, 0);
+    while (total(high) < target * (1 - 1e-12)) high *= 2;
+    for (let it = 0; it < 50; it++) {
+      const mid = (low + high) / 2;
+      if (total(mid) < target) low = mid; else high = mid;
+    }
+    return x.map(v => Math.min(tokens, v * high));
   }
 }

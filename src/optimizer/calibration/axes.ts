@@ -30,13 +30,23 @@ export class CalibrationAxes {
     [128, 512, 2048, 8192, 32768, 131072, 524288, 2097152, 8388608, 33554432, 134217728, 536870912],
   ];
 
-  /** Fused MoE: tokens, parameters of one expert slice (3 x hidden x inter / tp), experts per GPU, experts per token. */
+  /**
+   * Fused MoE, any shape: tokens per expert hit on the busiest GPU (the expert GEMMs' rows), each expert's
+   * intermediate slice per GPU (inter / tp), hidden size, experts hit on the busiest GPU.
+   */
   public static readonly MOE = [
-    [1, 4, 16, 64, 256, 1024, 4096, 16384],
-    [1e6, 4e6, 16e6, 64e6, 256e6],
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384],
+    [32, 128, 512, 2048, 16384],
+    [2048, 8192],
     [1, 4, 16, 64, 256],
-    [2, 4, 8],
   ];
+
+  /**
+   * Fused MoE of a measured shape (hidden, inter, top-k, experts, tp, ep): tokens. The measured kernels switch tactics
+   * between shapes in ways no smooth axis captures (e.g. H100 bf16 Mixtral-8x22B experts at TP8 run 2-4x slower per
+   * GPU than at TP4), so each measured shape keeps its own curve and other shapes use the grid above.
+   */
+  public static readonly MOE_TOKENS = [[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]];
 
   /** Head dimensions the attention tables hold. */
   public static readonly HEAD_DIMS = [64, 128, 192, 256];
