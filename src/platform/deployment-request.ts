@@ -212,7 +212,9 @@ export interface DynamoGraphDeploymentRequestProps {
    */
   readonly profilingJobOverrides?: { [key: string]: any };
   /**
-   * A DynamoGraphDeployment (whole object) whose fields override the generated one.
+   * A partial DynamoGraphDeployment whose fields override the generated one. It names its version: `apiVersion`
+   * `nvidia.com/v1alpha1` or `nvidia.com/v1beta1`, `kind` `DynamoGraphDeployment` (the profiler merges it with that
+   * version's schema).
    * @default - none
    */
   readonly graphOverrides?: { [key: string]: any };
@@ -262,6 +264,7 @@ export class DynamoGraphDeploymentRequest extends Construct {
     this.validateWorkload(props.workload ?? {});
     this.validateHardware(props.hardware ?? {});
     this.validateModelCache(props.modelCache);
+    this.validateOverrides(props);
     this.planner = props.planner && {
       ...props.planner,
       ttftMs: props.planner.ttftMs ?? props.sla?.ttftMs,
@@ -349,6 +352,18 @@ export class DynamoGraphDeploymentRequest extends Construct {
     PropError.integer(this, 'hardware.totalGpus', hw.totalGpus, 1);
     PropError.integer(this, 'hardware.gpusPerNode', hw.gpusPerNode, 1);
     PropError.check(hw.vramMb === undefined || (Number.isFinite(hw.vramMb) && hw.vramMb > 0), this, 'hardware.vramMb', hw.vramMb, 'a positive number of MiB');
+  }
+
+  /** The CRD requires the Job override's `template`; the profiler needs the graph override's version (operator-facts §7). */
+  private validateOverrides(p: DynamoGraphDeploymentRequestProps): void {
+    const job = p.profilingJobOverrides;
+    PropError.check(job === undefined || (typeof job.template === 'object' && job.template !== null), this, 'profilingJobOverrides',
+      job === undefined ? undefined : JSON.stringify(job), 'a JobSpec with a `template` (the CRD requires it), e.g. { template: { spec: { ... } } }');
+    const dgd = p.graphOverrides;
+    if (dgd === undefined) return;
+    PropError.check(['nvidia.com/v1alpha1', 'nvidia.com/v1beta1'].includes(dgd.apiVersion) && dgd.kind === 'DynamoGraphDeployment', this,
+      'graphOverrides', `${dgd.apiVersion} ${dgd.kind}`, 'apiVersion nvidia.com/v1alpha1 or nvidia.com/v1beta1 with kind DynamoGraphDeployment',
+      'the profiler merges the override with the schema of the version it names');
   }
 
   private validateModelCache(cache: DeploymentRequestModelCache | undefined): void {

@@ -108,5 +108,10 @@ describe('DynamoGraphDeploymentRequest', () => {
     expect(make('G', { planner: { ttftMs: -1 } })).toThrow(/'planner\.ttftMs' is -1/);
     expect(make('H', { model: '' })).toThrow(/'model' is '':/);
     expect(make('I', { sla: { itlMs: 0 } })).toThrow(/'sla\.itlMs' is 0/);
+    // operator-facts §7 / DGDR CRD: overrides.profilingJob requires `template`; overrides.dgd names its version.
+    expect(make('J', { profilingJobOverrides: { backoffLimit: 1 } })).toThrow(/'profilingJobOverrides' is '\{"backoffLimit":1\}': allowed: a JobSpec with a `template`/);
+    expect(make('K', { graphOverrides: { spec: { components: [] } } })).toThrow(
+      /'graphOverrides' is 'undefined undefined': the profiler merges the override with the schema of the version it names\. allowed: apiVersion nvidia\.com\/v1alpha1 or nvidia\.com\/v1beta1/);
+    expect(() => make('L', { graphOverrides: { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', spec: {} } })()).not.toThrow();
   });
 });
