@@ -6,7 +6,7 @@ import { SecretKeyRef } from './env';
 import { Frontend, FrontendProps } from './frontend';
 import { HealthCheckOptions } from './health-checks';
 import { PrefillPool } from './prefill-pool';
-import { WorkerPoolProps } from './worker-pool';
+import { WorkerPool, WorkerPoolProps } from './worker-pool';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { GpuProfile } from '../gpu/gpu-profile';
@@ -96,7 +96,8 @@ export interface DynamoGraphSlaProps extends DynamoGraphOptions {
    */
   readonly hardware?: HardwareConstraints;
   /**
-   * Weight precision to run with.
+   * Weight precision to run with. One other than the checkpoint's leaves TRT-LLM out of the search (it only runs its
+   * checkpoint's own precision).
    * @default - the checkpoint's
    */
   readonly quantization?: Quantization;
@@ -148,11 +149,14 @@ export class SlaGraph {
       `the optimizer needs the architecture of '${props.model}'`);
     PropError.check(props.backend === undefined || Object.values(Backend).includes(props.backend), path, 'backend', props.backend, Object.values(Backend).join(', '));
     PropError.check(props.mode === undefined || Object.values(ServingMode).includes(props.mode), path, 'mode', props.mode, Object.values(ServingMode).join(', '));
+    // A precision other than the checkpoint's rules TRT-LLM out: it runs its checkpoint's own (WorkerPool._checkQuantization).
+    if (props.backend !== undefined) WorkerPool._checkQuantization(path, props.backend, props.quantization, architecture);
+    const requantized = props.quantization !== undefined && props.quantization !== architecture!.quantization;
     try {
       return SlaOptimizer.plan({
         model: architecture!,
         gpu: props.gpu,
-        backends: props.backend ? [props.backend] : undefined,
+        backends: props.backend ? [props.backend] : requantized ? [Backend.VLLM, Backend.SGLANG] : undefined,
         modes: props.mode ? [props.mode] : undefined,
         quantization: props.quantization,
         kvCacheDtype: props.kvCacheDtype,

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Chart, Lazy, Size } from 'cdk8s';
 import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { ComponentType } from './component-type';
 import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
@@ -102,7 +103,8 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
    */
   readonly kvCacheDtype?: KvCacheDtype;
   /**
-   * Weight quantization to run with.
+   * Weight quantization to run with (vLLM and SGLang quantize at load time; TRT-LLM only runs its checkpoint's own
+   * precision, so on TRT-LLM it must be unset or the checkpoint's).
    * @default - the checkpoint's
    */
   readonly quantization?: Quantization;
@@ -126,6 +128,20 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
  * line, the GPU request (TP x PP per pod, per node when multinode), scheduling, `/dev/shm` and the model mount.
  */
 export abstract class WorkerPool extends DynamoComponent {
+  /**
+   * TRT-LLM runs the precision of its checkpoint (pre-quantized ModelOpt weights) and cannot quantize at load time
+   * like vLLM and SGLang: a different `quantization` would be ignored while memory checks and plans assume it.
+   * @internal
+   */
+  public static _checkQuantization(
+    scope: IConstruct | string, backend: Backend, quantization: Quantization | undefined, arch: ModelArchitecture | undefined,
+  ): void {
+    if (backend !== Backend.TRTLLM || quantization === undefined) return;
+    PropError.check(arch !== undefined && quantization === arch.quantization, scope, 'quantization', quantization,
+      arch ? `unset or '${arch.quantization}' (the checkpoint's) on TRT-LLM` : 'unset on TRT-LLM',
+      'TRT-LLM runs the checkpoint\'s own precision; serve a pre-quantized checkpoint (e.g. an -FP8 or -NVFP4 model) instead');
+  }
+
   private static configData(files: EngineConfigFile[]): { [fileName: string]: string } {
     return Object.fromEntries(files.map(f => [f.fileName, f.content]));
   }
@@ -183,6 +199,7 @@ export abstract class WorkerPool extends DynamoComponent {
       }
     }
     this.checkArchitecture();
+    WorkerPool._checkQuantization(this, this.backend, props.quantization, this.architecture);
     if (props.modelCache) {
       PropError.check(props.modelCache.model === props.model, this, 'modelCache', props.modelCache.model,
         `a ModelCache of '${props.model}'`, 'the cache holds a different model');

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
 import {
   Backend, ComponentType, DynamoApiVersion, DynamoGraph, DynamoGraphSlaProps, GpuProfile, HpaPoolAutoscaler, ModelArchitecture, ModelCache,
-  Planner, PlanResult, PoolPlan, RouterMode, ScalingMetric, ScalingTarget, ServingMode, SlaOptimizer,
+  Planner, PlanResult, PoolPlan, Quantization, RouterMode, ScalingMetric, ScalingTarget, ServingMode, SlaOptimizer,
 } from '../../src';
 
 const QWEN_8B = 'Qwen/Qwen3-8B';
@@ -169,6 +169,14 @@ describe('DynamoGraph.fromSla', () => {
     expect(flag(mainContainer(worker).args, '--kv-cache-dtype')).toBe('fp8');
     // The quantization comes from the checkpoint's own config unless given.
     expect(mainContainer(worker).args).not.toContain('--quantization');
+  });
+
+  test('a precision other than the checkpoint\'s leaves TRT-LLM out (it runs its checkpoint\'s own)', () => {
+    expect(() => fromSla({ backend: Backend.TRTLLM, quantization: Quantization.FP8 })).toThrow(
+      /^\[test\/qwen\] 'quantization' is 'fp8': TRT-LLM runs the checkpoint's own precision.*allowed: unset or 'bf16' \(the checkpoint's\) on TRT-LLM/);
+    const { graph } = fromSla({ backend: undefined, mode: undefined, quantization: Quantization.FP8 });
+    expect(graph.backend).not.toBe(Backend.TRTLLM);
+    expect([...graph.plan!.top, ...graph.plan!.pareto].every(c => c.backend !== Backend.TRTLLM)).toBe(true);
   });
 
   test('graph, frontend, model cache and worker options pass through', () => {

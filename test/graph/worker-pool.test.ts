@@ -185,6 +185,14 @@ describe('worker pools', () => {
       expect(pool({ model: 'my-org/llama-finetune', architecture: arch, gpu: GpuProfile.L4 })).toThrow(/weighs/);
     });
 
+    test('a TRT-LLM precision other than the checkpoint\'s: TRT-LLM cannot quantize at load time', () => {
+      expect(pool({ model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8 }, Backend.TRTLLM))
+        .toThrow(/\[test\/g\/W\] 'quantization' is 'fp8': TRT-LLM runs the checkpoint's own precision.*allowed: unset or 'bf16' \(the checkpoint's\) on TRT-LLM/);
+      expect(pool({ model: 'my-org/unknown', quantization: Quantization.NVFP4 }, Backend.TRTLLM)).toThrow(/'quantization' is 'nvfp4':.*allowed: unset on TRT-LLM/);
+      expect(pool({ model: 'Qwen/Qwen3-32B-FP8', gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8_BLOCK }, Backend.TRTLLM)).not.toThrow();
+      expect(pool({ model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8 }, Backend.VLLM)).not.toThrow();
+    });
+
     test('gpu together with gpuRequest', () => {
       expect(pool({ gpu: GpuProfile.H100_SXM, gpuRequest: GpuRequest.whole(GpuProfile.H100_SXM) })).toThrow(/'gpuRequest' is .*allowed: either gpu or gpuRequest, not both/);
     });
