@@ -142,6 +142,7 @@ describe('object checks', () => {
       expect.stringContaining(".metadata.annotations[\"Example.com/x\"]: annotation key 'Example.com/x' is invalid"),
       expect.stringContaining(".spec.selector.matchLabels[\"a/b/c\"]: label key 'a/b/c' is invalid"),
       expect.stringContaining(".spec.template.metadata.labels.app: label value 'has space' is invalid"),
+      expect.stringContaining(".spec.selector.matchLabels[\"a/b/c\"]: selects a/b/c='x', which the pod template does not carry"),
     ]);
   });
 
@@ -160,6 +161,59 @@ describe('object checks', () => {
     expect(invalid).toThrow(/^2 validation error\(s\) in 1 object\(s\):\n {2}ConfigMap\/c /);
     expect(invalid).toThrow(/\n {2}ConfigMap\/c \.extra: unknown field/);
     expect(invalid).toThrow(/\n {2}ConfigMap\/c \.data\.a: must be of type string/);
+  });
+});
+
+describe('API-server rules beyond the schema', () => {
+  const kind = (k: string) => kubernetesObjects().find(o => o.kind === k);
+  const POD = '.spec.template.spec';
+
+  it.each<[string, () => any, (o: any) => void, string]>([
+    ['no containers', deployment, d => { d.spec.template.spec.containers = []; }, `${POD}.containers: a pod needs at least one container`],
+    ['container name', deployment, d => { d.spec.template.spec.containers[0].name = 'Main'; }, `${POD}.containers[0].name: container name 'Main' must be a DNS-1123 label`],
+    ['duplicate container', deployment, d => { d.spec.template.spec.initContainers = [{ name: 'app', image: 'busybox:1.36.1' }]; },
+      `${POD}.containers[0].name: duplicate container name 'app'`],
+    ['port name', deployment, d => { d.spec.template.spec.containers[0].ports = [{ name: 'http-metrics-port', containerPort: 80 }]; },
+      `${POD}.containers[0].ports[0].name: port name 'http-metrics-port' must be an IANA service name`],
+    ['duplicate port name', deployment, d => { d.spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }]; },
+      `${POD}.containers[0].ports[1].name: duplicate port name 'http' in the pod`],
+    ['mount of no volume', deployment, d => { d.spec.template.spec.containers[0].volumeMounts = [{ name: 'cache', mountPath: '/cache' }]; },
+      `${POD}.containers[0].volumeMounts[0].name: mounts 'cache', which is not a volume of the pod`],
+    ['duplicate volume', deployment, d => { d.spec.template.spec.volumes = [{ name: 'v', emptyDir: {} }, { name: 'v', emptyDir: {} }]; },
+      `${POD}.volumes[1].name: duplicate volume name 'v'`],
+    ['probe without handler', deployment, d => { d.spec.template.spec.containers[0].startupProbe = { periodSeconds: 10, failureThreshold: 30 }; },
+      `${POD}.containers[0].startupProbe: needs exactly one handler (exec, httpGet, tcpSocket, grpc), has 0`],
+    ['request above limit', deployment, d => { d.spec.template.spec.containers[0].resources.requests = { cpu: '1' }; },
+      `${POD}.containers[0].resources.requests.cpu: request '1' is above the limit '500m'`],
+    ['restart policy', deployment, d => { d.spec.template.spec.restartPolicy = 'Never'; }, `${POD}.restartPolicy: 'Never' is not allowed here: Always`],
+    ['job restart policy', () => kind('Job'), j => { j.spec.template.spec.restartPolicy = 'Always'; },
+      ".spec.template.spec.restartPolicy: 'Always' is not allowed here: Never or OnFailure"],
+    ['selector', deployment, d => { d.spec.selector.matchLabels = { app: 'other' }; },
+      ".spec.selector.matchLabels.app: selects app='other', which the pod template does not carry"],
+    ['service port names', () => kind('Service'), s => { s.spec.ports.push({ port: 81 }); }, '.spec.ports[1].name: a Service with several ports must name each'],
+    ['config key', () => kind('ConfigMap'), c => { c.data['a/b'] = 'x'; }, ".data[\"a/b\"]: key 'a/b' must be 1-253 alphanumerics, '-', '_' or '.'"],
+    ['config size', () => kind('ConfigMap'), c => { c.data['plan.json'] = 'x'.repeat(1024 * 1024); }, 'ConfigMap data is 1048601 bytes: at most 1048576 (1 MiB) allowed'],
+    ['claim storage', () => kind('PersistentVolumeClaim'), c => { delete c.spec.resources.requests.storage; },
+      '.spec.resources.requests.storage: a storage request is required'],
+  ])('%s', (_name, make, mutate, message) => {
+    expect(errorsAfter(make(), mutate)).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('a StatefulSet mounts its claim templates', () => {
+    const sts = kind('StatefulSet');
+    expect(errorsAfter(sts, s => { s.spec.template.spec.containers[0].volumeMounts = [{ name: 'data', mountPath: '/data' }]; })).toEqual([]);
+  });
+
+  it('Dynamo templates: names and requests are checked, mounts and probes are the operator\'s to complete', () => {
+    const dgd = dgdV1beta1();
+    const worker = dgd.spec.components.findIndex((c: any) => c.podTemplate?.spec?.containers?.length);
+    const errors = errorsAfter(dgd, d => {
+      const main = d.spec.components[worker].podTemplate.spec.containers[0];
+      main.volumeMounts = [{ name: 'added-by-operator', mountPath: '/x' }];
+      main.startupProbe = { failureThreshold: 60 };
+      main.ports = [{ name: 'Metrics', containerPort: 9090 }];
+    });
+    expect(errors).toEqual([expect.stringContaining(`.spec.components[${worker}].podTemplate.spec.containers[0].ports[0].name: port name 'Metrics'`)]);
   });
 });
 
@@ -243,7 +297,10 @@ describe('Dynamo CRD schemas', () => {
       expect.stringContaining('.spec.services.VllmWorker.sharedMemory: size is required when disabled is false'),
     ]);
     expect(errorsAfter(dgdV1beta1(), d => d.spec.components[1].podTemplate.spec.containers.push({ name: 'main', image: 'x:1.0.0' })))
-      .toEqual([expect.stringContaining('.spec.components[1].podTemplate.spec.containers[1]: duplicate entry for key name="main"')]);
+      .toEqual([
+        expect.stringContaining('.spec.components[1].podTemplate.spec.containers[1]: duplicate entry for key name="main"'),
+        expect.stringContaining(".spec.components[1].podTemplate.spec.containers[1].name: duplicate container name 'main'"),
+      ]);
   });
 
   withCrds('enforces the 25-component limit in the schema too', () => {

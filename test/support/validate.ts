@@ -8,11 +8,14 @@
  *   `../shared/reference/dynamo/crds/`, structural-schema semantics plus CEL
  *   rules (crd-schemas.ts, cel.ts); skipped with a notice when absent.
  * - Prometheus Operator / KEDA kinds: hand-written strict shapes (third-party-crds.ts).
- * - The Dynamo operator's admission rules (admission.ts) and API-server rules on
- *   names, labels and annotations (object-checks.ts), always.
+ * - The Dynamo operator's admission rules (admission.ts), API-server rules on
+ *   names, labels and annotations (object-checks.ts) and on pod specs,
+ *   selectors, Service ports, ConfigMap/Secret data and claims
+ *   (api-server-rules.ts), always.
  * Any other apiVersion/kind is an error: add a schema before emitting it.
  */
 import { admissionErrors } from './admission';
+import { apiServerErrors } from './api-server-rules';
 import { CrdValidator, dynamoCrdDirectory } from './crd-schemas';
 import { formatIssue } from './issues';
 import { isKubernetesKind, SchemaIssue, validateKubernetesObject } from './k8s-schemas';
@@ -34,7 +37,7 @@ export function validateObjects(objects: any[]): string[] {
     const basic = objectErrors(obj);
     errors.push(...basic);
     if (basic.some(e => / \.(apiVersion|kind): missing/.test(e)) || typeof obj !== 'object' || obj === null) continue;
-    errors.push(...schemaErrors(obj), ...admissionErrors(obj));
+    errors.push(...schemaErrors(obj), ...admissionErrors(obj), ...apiServerErrors(obj));
   }
   return errors;
 }
