@@ -41,7 +41,7 @@ export interface ComponentPlan {
   readonly startupProbe?: k8s.Probe;
   readonly livenessProbe?: k8s.Probe;
   readonly readinessProbe?: k8s.Probe;
-  /** `/dev/shm` size; undefined keeps the operator default (8Gi). */
+  /** `/dev/shm` size, above 0; undefined keeps the operator default (8Gi). */
   readonly sharedMemorySize?: string;
   /** Nodes per replica when the engine spans nodes. */
   readonly nodeCount?: number;

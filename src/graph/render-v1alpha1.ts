@@ -35,7 +35,7 @@ export class V1Alpha1Renderer {
       replicas: p.replicas,
       runtimeVersionOverride: p.runtimeVersionOverride,
       multinode: p.nodeCount !== undefined ? { nodeCount: p.nodeCount } : undefined,
-      sharedMemory: V1Alpha1Renderer.sharedMemory(p.sharedMemorySize),
+      sharedMemory: p.sharedMemorySize !== undefined ? { size: p.sharedMemorySize } : undefined,
       scalingAdapter: p.scalingAdapter ? { enabled: true } : undefined,
       modelRef: p.modelRef,
       envs: p.env.length > 0 ? p.env.map(k8s.toJson_EnvVar) : undefined,
@@ -71,12 +71,6 @@ export class V1Alpha1Renderer {
     }
     if (Object.keys(custom).length > 0) item.custom = custom;
     return item;
-  }
-
-  /** v1alpha1 spells "disabled" as a flag and needs a positive size otherwise. */
-  private static sharedMemory(size: string | undefined): any {
-    if (size === undefined) return undefined;
-    return size === '0' ? { disabled: true } : { size };
   }
 
   private constructor() {}
