@@ -3,6 +3,7 @@ import {
   a1Service, b1Component, clone, dgdV1alpha1, dgdV1beta1, gpuDeployment, gpuPlacement, mainContainer, policyChart, productAffinity, ruleIds, vllmArgs,
 } from './fixtures';
 import { PolicyFinding } from '../../src/policy/policy-types';
+import { expectValid } from '../support/validate';
 
 /** Findings of one object (or several) under the default pack. */
 function findings(...objects: any[]): PolicyFinding[] {
@@ -39,8 +40,9 @@ describe('baselines', () => {
     ['DGD v1beta1', dgdV1beta1()],
     ['DGD v1alpha1', dgdV1alpha1()],
     ['GPU Deployment', gpuDeployment()],
-  ])('%s passes every rule', (_name, json) => {
+  ])('%s passes every rule and is a valid object', (_name, json) => {
     expect(findings(json)).toEqual([]);
+    expectValid([json]);
   });
 });
 
