@@ -61,6 +61,17 @@ export class ComponentResourceDefaults {
 }
 
 /**
+ * An existing PersistentVolumeClaim mounted into a component's main container (DGD v1alpha1 `pvcs` + `volumeMounts`;
+ * v1beta1 pod volume + mount), e.g. a model cache filled outside this app.
+ */
+export interface ClaimMount {
+  /** Name of the claim, in the graph's namespace. */
+  readonly claimName: string;
+  /** Absolute directory where the main container sees it, e.g. `/root/.cache/huggingface`. */
+  readonly mountPath: string;
+}
+
+/**
  * Props every graph component accepts.
  */
 export interface DynamoComponentProps {
@@ -112,6 +123,13 @@ export interface DynamoComponentProps {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+  /**
+   * Existing PersistentVolumeClaims to mount into the main container, as upstream manifests do with `pvcs` and
+   * `volumeMounts` (e.g. a pre-filled Hugging Face cache at `/root/.cache/huggingface`: a worker pool then reserves
+   * no disk for downloading its model). For a cache this app should fill, use `ModelCache`.
+   * @default - none
+   */
+  readonly claimMounts?: ClaimMount[];
   /**
    * Let a DynamoGraphDeploymentScalingAdapter own the replica count, so HPA, KEDA or the Planner can scale the
    * component through its `/scale` subresource (see `DynamoGraph.scalingAdapterName`). A `Planner`,
@@ -225,9 +243,14 @@ export abstract class DynamoComponent extends Construct {
     EnvVars.check(this, props.env, props.secretEnv, props.envFromSecret);
     DynamoComponent._checkMetadata(this, 'podLabels', props.podLabels, true);
     DynamoComponent._checkMetadata(this, 'podAnnotations', props.podAnnotations, false);
+    for (const [i, m] of (props.claimMounts ?? []).entries()) {
+      DynamoNames.checkLabel(this, `claimMounts[${i}].claimName`, m.claimName);
+      PropError.check(/^\/\S*$/.test(m.mountPath) && !m.mountPath.split('/').includes('..'), this, `claimMounts[${i}].mountPath`, m.mountPath,
+        'an absolute path without whitespace or \'..\'');
+    }
     graph._register(this);
     for (const [ruleId, reason] of IMAGE_EXCEPTIONS) DynamoPolicy.suppress(this, ruleId, reason);
-    this.node.addValidation({ validate: () => this.validateScaling() });
+    this.node.addValidation({ validate: () => [...this.validateScaling(), ...this.validateMounts()] });
     if (type === ComponentType.FRONTEND) graph._ensureFrontendBudget();
   }
 
@@ -333,7 +356,7 @@ export abstract class DynamoComponent extends Construct {
       env: this.env(d.env ?? []),
       envFromSecret: this.props.envFromSecret ?? this.graph.envFromSecret,
       resources: d.resources,
-      claimMounts: d.claimMounts ?? [],
+      claimMounts: [...(d.claimMounts ?? []), ...(this.props.claimMounts ?? [])],
       volumes: d.volumes ?? [],
       volumeMounts: d.volumeMounts ?? [],
       initContainers: d.initContainers ?? [],
@@ -371,6 +394,17 @@ export abstract class DynamoComponent extends Construct {
     const user = EnvVars.render(this.props.env, this.props.secretEnv);
     const taken = new Set([...user.map(e => e.name), ...this.graph._envNames()]);
     return [...own.filter(e => !taken.has(e.name)), ...user];
+  }
+
+  /** Two mounts at one path are rejected by the API server; a claim mounted twice, by the operator's PVC list. */
+  private validateMounts(): string[] {
+    const plan = this._plan();
+    const paths = [...plan.claimMounts.map(m => m.mountPath), ...plan.volumeMounts.map(m => m.mountPath)];
+    const claims = plan.claimMounts.map(m => m.claimName);
+    const twice = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
+    return [...new Set([...twice(paths), ...twice(claims)])].map(value => PropError.invalid(this, 'claimMounts', value,
+      'claims and mount paths not used twice in the component (model caches, engine config and LoRA directories included)',
+      'the main container would mount the same path or claim twice').message);
   }
 
   private validateScaling(): string[] {

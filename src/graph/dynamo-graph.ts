@@ -310,6 +310,14 @@ export class DynamoGraph extends Construct {
   }
 
   /**
+   * The value of a graph-wide literal env variable, if set.
+   * @internal
+   */
+  public _envValue(name: string): string | undefined {
+    return this.props.env?.[name];
+  }
+
+  /**
    * The DGD `spec`, laid out for the graph's API version (or another one: the v1alpha1/v1beta1 equivalence tests
    * render one construct tree both ways).
    * @internal

@@ -24,6 +24,8 @@ const GIB = 1024 ** 3;
 const SCRATCH_GIB = 10;
 /** Room beside a downloaded checkpoint for those caches. */
 const CACHE_HEADROOM_GIB = 5;
+/** Where the runtime images keep the Hugging Face cache (they run as root). */
+const HF_HOME_DEFAULT = '/root/.cache/huggingface';
 
 /**
  * Props shared by `AggregatedPool`, `PrefillPool` and `DecodePool`.
@@ -314,11 +316,16 @@ export abstract class WorkerPool extends DynamoComponent {
     return annotations;
   }
 
-  /** Bytes of checkpoint each pod downloads from the Hugging Face Hub (no model cache), when the model is known. */
+  /**
+   * Bytes of checkpoint each pod downloads from the Hugging Face Hub into its container disk, when the model is
+   * known: none with a model cache, or with a claim mounted over the Hugging Face cache (`HF_HOME`).
+   */
   private hubDownloadBytes(): number | undefined {
     const arch = this.architecture;
+    const hfHome = this.poolProps.env?.HF_HOME ?? this.graph._envValue('HF_HOME') ?? HF_HOME_DEFAULT;
+    const onClaim = (this.poolProps.claimMounts ?? []).some(m => `${hfHome}/`.startsWith(`${m.mountPath.replace(/\/+$/, '')}/`));
     // The checkpoint as published: a runtime `quantization` still downloads the original weights.
-    return this.modelCache || !arch ? undefined : arch.weightBytes(arch.quantization);
+    return this.modelCache || onClaim || !arch ? undefined : arch.weightBytes(arch.quantization);
   }
 
   /**

@@ -90,6 +90,7 @@ describe('v1alpha1 and v1beta1 renderings mean the same after the operator\'s co
           secretEnv: { TOKEN_FILE: { secretName: 's', key: 'k' } },
           podLabels: { tier: 'gpu' },
           podAnnotations: { note: 'x' },
+          claimMounts: [{ claimName: 'shared', mountPath: '/shared' }],
         };
         if (disaggregated) {
           new PrefillPool(graph, 'Prefill', pool);

@@ -1,6 +1,6 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { dgd, mainContainer, synthValid } from './synth';
+import { dgd, mainContainer, synthValid, validationErrors } from './synth';
 import {
   AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GpuProfile, GpuRequest, KvCacheDtype,
   MigStrategy, ModelArchitecture, ModelCache, PrefillPool, Quantization, RouterMode, WorkerPoolProps,
@@ -135,6 +135,35 @@ describe('worker pools', () => {
     }
   });
 
+  test('existing claims mount like upstream pvcs + volumeMounts; one over the HF cache means no download to reserve', () => {
+    const hfCache = { claimName: 'model-cache', mountPath: '/root/.cache/huggingface' };
+    for (const apiVersion of [DynamoApiVersion.V1BETA1, DynamoApiVersion.V1ALPHA1]) {
+      const { chart, graph: g } = graph(Backend.VLLM, apiVersion);
+      new Frontend(g, 'Frontend', { claimMounts: [hfCache] });
+      new AggregatedPool(g, 'W', { model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, claimMounts: [hfCache] });
+      const spec = dgd(synthValid(chart)).spec;
+      if (apiVersion === DynamoApiVersion.V1BETA1) {
+        for (const c of spec.components) {
+          expect(c.podTemplate.spec.volumes).toEqual([{ name: 'model-cache', persistentVolumeClaim: { claimName: 'model-cache' } }]);
+          expect(mainContainer(c).volumeMounts).toEqual([{ name: 'model-cache', mountPath: '/root/.cache/huggingface' }]);
+        }
+        expect(mainContainer(spec.components[1]).resources.requests['ephemeral-storage']).toBe('10Gi');
+      } else {
+        expect(spec.pvcs).toEqual([{ name: 'model-cache', create: false }]);
+        expect(spec.services.W.volumeMounts).toEqual([{ name: 'model-cache', mountPoint: '/root/.cache/huggingface' }]);
+        expect(spec.services.W.resources.requests.custom['ephemeral-storage']).toBe('10Gi');
+      }
+    }
+    // Upstream's TRT-LLM multinode example: HF_HOME on the claim, set graph-wide.
+    const chart = Testing.chart();
+    const g = new DynamoGraph(chart, 'g', { backend: Backend.TRTLLM, env: { HF_HOME: '/models/hf' } });
+    new AggregatedPool(g, 'W', { model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, claimMounts: [{ claimName: 'models', mountPath: '/models' }] });
+    new AggregatedPool(g, 'Elsewhere', { model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, claimMounts: [{ claimName: 'models', mountPath: '/mod' }] });
+    const [w, elsewhere] = dgd(synthValid(chart)).spec.components;
+    expect(mainContainer(w).resources.requests['ephemeral-storage']).toBe('10Gi');
+    expect(mainContainer(elsewhere).resources.requests['ephemeral-storage']).not.toBe('10Gi');
+  });
+
   test('the default startup budget is the operator\'s 2 h, longer when the weights take longer to read', () => {
     const threshold = (loadBytes?: number) => HealthChecks.worker({}, loadBytes).startup.failureThreshold;
     expect(threshold()).toBe(720);
@@ -191,6 +220,21 @@ describe('worker pools', () => {
       expect(pool({ model: 'my-org/unknown', quantization: Quantization.NVFP4 }, Backend.TRTLLM)).toThrow(/'quantization' is 'nvfp4':.*allowed: unset on TRT-LLM/);
       expect(pool({ model: 'Qwen/Qwen3-32B-FP8', gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8_BLOCK }, Backend.TRTLLM)).not.toThrow();
       expect(pool({ model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8 }, Backend.VLLM)).not.toThrow();
+    });
+
+    test('claim mounts: bad names and paths at once, a path or claim used twice at synth', () => {
+      expect(pool({ claimMounts: [{ claimName: 'Models', mountPath: '/m' }] })).toThrow(/\[test\/g\/W\] 'claimMounts\[0\]\.claimName' is 'Models':.*allowed: lower-case letters/);
+      expect(pool({ claimMounts: [{ claimName: 'm', mountPath: 'models' }] })).toThrow(/'claimMounts\[0\]\.mountPath' is 'models':.*allowed: an absolute path/);
+      expect(pool({ claimMounts: [{ claimName: 'm', mountPath: '/a/../etc' }] })).toThrow(/'claimMounts\[0\]\.mountPath' is '\/a\/\.\.\/etc'/);
+      const { chart, graph: g } = graph();
+      const cache = new ModelCache(chart, 'models', { model: MODEL, size: Size.gibibytes(5) });
+      const gpu = GpuProfile.H100_SXM;
+      new AggregatedPool(g, 'W', { model: MODEL, gpu, modelCache: cache, claimMounts: [{ claimName: 'other', mountPath: '/models' }] });
+      new AggregatedPool(g, 'V', { model: MODEL, gpu, claimMounts: [{ claimName: 'x', mountPath: '/a' }, { claimName: 'x', mountPath: '/b' }] });
+      expect(validationErrors(chart)).toEqual([
+        expect.stringMatching(/^\[test\/g\/W\] 'claimMounts' is '\/models': the main container would mount the same path or claim twice\. allowed: claims and mount paths not used twice/),
+        expect.stringMatching(/^\[test\/g\/V\] 'claimMounts' is 'x':/),
+      ]);
     });
 
     test('gpu together with gpuRequest', () => {
