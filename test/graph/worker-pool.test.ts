@@ -166,6 +166,7 @@ describe('worker pools', () => {
 
   test('the default startup budget is the operator\'s 2 h, longer when the weights take longer to read', () => {
     const threshold = (loadBytes?: number) => HealthChecks.worker({}, loadBytes).startup.failureThreshold;
+    // operator-facts §3: the operator's worker startup probe is /live every 10 s, 720 times (2 h).
     expect(threshold()).toBe(720);
     expect(threshold(100 * 1024 ** 3)).toBe(720);
     // 2 TiB at 250 MiB/s is 8389 s, plus 300 s of engine start: 869 checks of 10 s.
