@@ -22,12 +22,16 @@ const USAGE = `Usage:
   cdk8s-dynamo plan --model <hf-id|config.json> --gpu <name> --total-gpus N [--isl N] [--osl N] [--max-seq-len N]
                     [--ttft MS] [--itl MS] [--backend vllm|sglang|trtllm|auto] [--mode agg|disagg|auto]
                     [--request-rate R] [--best-effort] [--quant bf16|fp8|fp8_block|nvfp4|mxfp4] [--kv-cache-dtype bf16|fp8] [--json]
+                    [--arrival-variability CA2] [--service-variability CS2] [--max-prefill-util U] [--max-agg-load U]
+                    [--decode-occupancy U]
   cdk8s-dynamo estimate --model <hf-id|config.json> --gpu <name> --backend vllm|sglang|trtllm --tp N [--pp N] [--ep N]
                     --batch N --isl N --osl N [--max-seq-len N] [--mode agg|prefill|decode] [--quant ...] [--kv-cache-dtype ...] [--json]
 
 Defaults: ISL 512, OSL 128, TTFT 100 ms, ITL 15 ms, all backends and modes; precision follows the checkpoint.
 ISL and OSL are averages; --max-seq-len is the longest request (prompt + output) engines accept (plan: the model's
 context length, lowered per engine to what its KV cache holds; estimate: ISL + OSL).
+Queueing (TTFT at the planned load): arrivals with squared coefficient of variation CA2 (1 = Poisson), prompt
+prefill times CS2 (0 = equal prompts: M/D/1); caps prefill 0.9, aggregated load 0.95, decode slots 0.95.
 --gpu takes AIConfigurator system names (h100_sxm, h200_sxm, b200_sxm, a100_sxm, l40s) and GpuProfile names.
 Exit codes: 0 success, 1 no configuration meets the SLA, 2 invalid arguments.`;
 
@@ -52,6 +56,11 @@ const FLAGS: Record<string, 'value' | 'switch'> = {
   'pp': 'value',
   'ep': 'value',
   'batch': 'value',
+  'arrival-variability': 'value',
+  'service-variability': 'value',
+  'max-prefill-util': 'value',
+  'max-agg-load': 'value',
+  'decode-occupancy': 'value',
   'best-effort': 'switch',
   'json': 'switch',
   'help': 'switch',
@@ -114,12 +123,14 @@ function str(args: Record<string, string | true>, name: string, required: boolea
   return v === undefined ? undefined : String(v);
 }
 
-function num(args: Record<string, string | true>, name: string, opts: { required?: boolean; integer?: boolean } = {}): number | undefined {
+function num(args: Record<string, string | true>, name: string,
+  opts: { required?: boolean; integer?: boolean; zero?: boolean } = {}): number | undefined {
   const v = str(args, name, !!opts.required);
   if (v === undefined) return undefined;
   const n = Number(v);
-  const ok = Number.isFinite(n) && n > 0 && (!opts.integer || Number.isInteger(n));
-  if (!ok) throw new UsageError(`option '--${name}' is '${v}'; allowed: ${opts.integer ? 'a whole number >= 1' : 'a positive number'}`);
+  const ok = Number.isFinite(n) && (n > 0 || (opts.zero && n === 0)) && (!opts.integer || Number.isInteger(n));
+  const allowed = opts.integer ? 'a whole number >= 1' : opts.zero ? 'a number >= 0' : 'a positive number';
+  if (!ok) throw new UsageError(`option '--${name}' is '${v}'; allowed: ${allowed}`);
   return n;
 }
 
@@ -177,6 +188,13 @@ function plan(args: Record<string, string | true>, io: CliIo): number {
     },
     sla: { ttftMs: num(args, 'ttft'), itlMs: num(args, 'itl') },
     hardware: { totalGpus },
+    queueing: {
+      arrivalVariability: num(args, 'arrival-variability', { zero: true }),
+      serviceVariability: num(args, 'service-variability', { zero: true }),
+      maxPrefillUtilisation: num(args, 'max-prefill-util'),
+      maxAggregatedLoad: num(args, 'max-agg-load'),
+      decodeOccupancy: num(args, 'decode-occupancy'),
+    },
     bestEffort: args['best-effort'] === true,
   });
   const searchMs = Math.round((performance.now() - started) * 10) / 10;

@@ -34,6 +34,27 @@ export interface EngineMemoryUse {
   readonly maxSequences: number;
 }
 
+/**
+ * Steady state of an aggregated (in-flight batching, chunked prefill) engine with `batch` running requests.
+ * @internal
+ */
+export interface AggregatedCycle {
+  /** One mixed iteration: a prefill chunk plus the other requests' decode steps, ms. */
+  readonly mixedMs: number;
+  /** One decode-only iteration, ms. */
+  readonly decodeMs: number;
+  /** Time for the batch to turn over once (every request prefilled and decoded), ms. */
+  readonly cycleMs: number;
+  /** Mean time between output tokens, chunked-prefill interference included, ms. */
+  readonly itlMs: number;
+  /** Time to first token on an idle engine: half an iteration to align, then the prompt's chunks, ms. */
+  readonly firstTokenMs: number;
+  /** Prefill work per request (the prompt's share of mixed iterations): the service time arrivals queue for, ms. */
+  readonly prefillLaneMs: number;
+  /** Requests per second one engine completes at this batch. */
+  readonly capacity: number;
+}
+
 /** Per-iteration framework time (scheduler, sampling, Python) per backend, ms: not in kernel tables. */
 const ITERATION_OVERHEAD_MS: Record<Backend, number> = {
   [Backend.TRTLLM]: 0.3,
@@ -84,35 +105,41 @@ export class ForwardPass {
   }
 
   /**
-   * One iteration, ms: `prefillSequences` sequences contributing `prefillTokens` new tokens in total (attending to
-   * `prefillContext` tokens each) plus `decodeSequences` decode tokens attending to `decodeContext` cached tokens.
+   * One iteration, ms: `prefillSequences` sequences contributing `prefillTokens` new tokens in total plus
+   * `decodeSequences` decode tokens attending to `decodeContext` cached tokens. A prefill chunk shorter than its prompt
+   * (`promptLength` tokens, chunked prefill) pays its share of the whole prompt's causal attention: later chunks attend
+   * to every earlier token, so the chunks of one prompt add up to the attention of the unchunked prompt.
    */
-  public iterationMs(prefillTokens: number, prefillSequences: number, decodeSequences: number, decodeContext: number): number {
-    const key = `${this.kernelKey}|${prefillTokens}|${prefillSequences}|${decodeSequences}|${decodeContext}`;
+  public iterationMs(prefillTokens: number, prefillSequences: number, decodeSequences: number, decodeContext: number,
+    promptLength?: number): number {
+    const perSequence = prefillSequences > 0 ? prefillTokens / prefillSequences : 0;
+    const prompt = Math.max(perSequence, promptLength ?? perSequence);
+    const key = `${this.kernelKey}|${prefillTokens}|${prefillSequences}|${decodeSequences}|${decodeContext}|${prompt}`;
     const hit = this.memo.get(key);
     if (hit !== undefined) return hit + this.iterationOverheadMs;
     const m = this.model;
     const tokens = prefillTokens + decodeSequences;
     const tp = this.layout.tensorParallel;
     const k = this.kernels;
-    let perLayer = this.projectionsMs(tokens);
+    let perLayer = this.projectionsMs(prefillTokens, decodeSequences);
     const fullLayers = m.numLayers - m.slidingWindowLayers;
     let attention = 0;
     for (const [layers, window] of [[fullLayers, 0], [m.slidingWindowLayers, m.slidingWindow]] as const) {
       if (layers === 0) continue;
       let t = 0;
-      if (prefillSequences > 0) t += this.contextAttentionMs(prefillSequences, prefillTokens / prefillSequences, window);
+      if (prefillSequences > 0) t += this.contextAttentionMs(prefillSequences, prompt, window) * perSequence / prompt;
       if (decodeSequences > 0) t += this.generationAttentionMs(decodeSequences, decodeContext, window);
       attention += layers * t;
     }
     // Two all-reduces per layer (after attention and after the MLP/MoE), on tokens x hidden.
     perLayer += 2 * k.allReduce(tokens * m.hiddenSize, tp);
-    // Norms, residuals and activation: a few passes over the hidden state.
-    perLayer += k.memoryOp(tokens * m.hiddenSize * 2 * 6);
+    // Residual add + RMSNorm before attention and before the MLP: one kernel each.
+    perLayer += 2 * k.memoryOp(tokens * m.hiddenSize * 2 * 3);
     const denseLayers = m.numLayers - m.moeLayers;
     let total = m.numLayers * perLayer + attention + denseLayers * this.denseMlpMs(tokens) + m.moeLayers * this.moeMs(tokens);
-    // Embedding lookup, then the LM head on the tokens that sample (last prefill token of each sequence + decode tokens).
-    total += k.memoryOp(tokens * m.hiddenSize * 2);
+    // Embedding lookup (vocabulary-parallel: an all-reduce joins the shards), then the LM head on the tokens that
+    // sample (last prefill token of each sequence + decode tokens).
+    total += k.memoryOp(tokens * m.hiddenSize * 2) + k.allReduce(tokens * m.hiddenSize, tp);
     total += k.gemm(prefillSequences + decodeSequences, Math.ceil(m.vocabSize / tp), m.hiddenSize, 'bf16');
     const pp = this.layout.pipelineParallel;
     if (pp > 1) {
@@ -121,6 +148,31 @@ export class ForwardPass {
     }
     this.memo.set(key, total);
     return total + this.iterationOverheadMs;
+  }
+
+  /**
+   * Aggregated serving at `batch` concurrent requests of `isl` prompt and `osl` output tokens, `tokenBudget` tokens per
+   * iteration: per cycle of OSL-1 decode iterations the batch's prompts need `batch x ISL / chunk` mixed iterations, the
+   * rest are decode-only (AIConfigurator's in-flight batching model); decodes run at the mid-generation context.
+   */
+  public aggregated(batch: number, isl: number, osl: number, tokenBudget: number): AggregatedCycle {
+    const steps = Math.max(1, osl - 1);
+    const kvMid = isl + osl / 2;
+    const promptsPerChunk = Math.max(1, Math.min(batch, Math.ceil(tokenBudget / isl)));
+    const prefillTokens = Math.min(tokenBudget, isl * promptsPerChunk);
+    const mixedMs = this.iterationMs(prefillTokens, promptsPerChunk, Math.max(0, batch - promptsPerChunk), kvMid, isl);
+    const decodeMs = this.iterationMs(0, 0, batch, kvMid);
+    const mixed = batch * isl / prefillTokens;
+    const cycleMs = mixed <= steps ? mixed * mixedMs + (steps - mixed) * decodeMs : mixed * mixedMs;
+    return {
+      mixedMs,
+      decodeMs,
+      cycleMs,
+      itlMs: cycleMs / Math.max(steps, mixed),
+      firstTokenMs: decodeMs / 2 + Math.ceil(isl / prefillTokens) * mixedMs,
+      prefillLaneMs: (isl / prefillTokens) * mixedMs,
+      capacity: batch * 1000 / cycleMs,
+    };
   }
 
   /** Memory per GPU for sequences of `sequenceLength` tokens and an iteration of up to `maxBatchedTokens`. */
@@ -187,19 +239,29 @@ export class ForwardPass {
     return total * shard / this.layout.pipelineParallel;
   }
 
-  private projectionsMs(tokens: number): number {
+  /** Attention projections of one layer for prefill and decode tokens (with the small kernels MLA adds). */
+  private projectionsMs(prefillTokens: number, decodeTokens: number): number {
     const m = this.model;
     const tp = this.layout.tensorParallel;
     const k = this.kernels;
     const h = m.hiddenSize;
     const heads = m.numAttentionHeads / tp;
+    const tokens = prefillTokens + decodeTokens;
     if (m.isMla) {
-      const q = m.qLoraRank
-        ? k.gemm(tokens, m.qLoraRank, h, this.gemmKind) + k.gemm(tokens, heads * m.headDim, m.qLoraRank, this.gemmKind)
-        : k.gemm(tokens, heads * m.headDim, h, this.gemmKind);
-      return q + k.gemm(tokens, m.kvLoraRank + m.qkRopeHeadDim, h, this.gemmKind)
-        + k.gemm(tokens, heads * (m.qkNopeHeadDim + m.vHeadDim), m.kvLoraRank, this.gemmKind)
-        + k.gemm(tokens, h, heads * m.vHeadDim, this.gemmKind);
+      const kind = this.gemmKind;
+      let t = m.qLoraRank
+        ? k.gemm(tokens, m.qLoraRank, h, kind) + k.gemm(tokens, heads * m.headDim, m.qLoraRank, kind) + k.memoryOp(tokens * m.qLoraRank * 2 * 2)
+        : k.gemm(tokens, heads * m.headDim, h, kind);
+      // Compressed KV (+ shared rotary key), its norm, and the rotary embedding of queries and keys.
+      t += k.gemm(tokens, m.kvLoraRank + m.qkRopeHeadDim, h, kind) + k.memoryOp(tokens * m.kvLoraRank * 2 * 2)
+        + k.memoryOp(tokens * (heads + 1) * m.qkRopeHeadDim * 2 * 2);
+      // Prefill expands the latent into per-head keys and values; decode absorbs that projection into two batched
+      // products per head instead (query into the latent space, attention output back out): same weights, two kernels.
+      if (prefillTokens > 0) t += k.gemm(prefillTokens, heads * (m.qkNopeHeadDim + m.vHeadDim), m.kvLoraRank, kind);
+      if (decodeTokens > 0) {
+        t += k.gemm(decodeTokens, heads * m.kvLoraRank, m.qkNopeHeadDim, 'bf16') + k.gemm(decodeTokens, heads * m.vHeadDim, m.kvLoraRank, 'bf16');
+      }
+      return t + k.gemm(tokens, h, heads * m.vHeadDim, kind);
     }
     const kvHeads = Math.ceil(m.numKeyValueHeads / tp);
     return k.gemm(tokens, (heads + 2 * kvHeads) * m.headDim, h, this.gemmKind) + k.gemm(tokens, h, heads * m.headDim, this.gemmKind);
@@ -234,11 +296,13 @@ export class ForwardPass {
     const m = this.model;
     const { tensorParallel: tp, expertParallel: ep } = this.layout;
     const k = this.kernels;
-    let t = k.gemm(tokens, m.numExperts, m.hiddenSize, 'bf16');
+    // Router GEMM and its top-k selection, then the fused experts.
+    let t = k.gemm(tokens, m.numExperts, m.hiddenSize, 'bf16') + k.memoryOp(tokens * m.numExperts * 4);
     t += k.moe(tokens, m.hiddenSize, m.moeIntermediateSize, m.expertsPerToken, m.numExperts, tp / ep, ep, this.moeKind, m.isMla ? '1.01' : '1.2');
     if (m.numSharedExperts > 0) {
       const inter = m.numSharedExperts * m.moeIntermediateSize / tp;
-      t += k.gemm(tokens, 2 * inter, m.hiddenSize, this.gemmKind) + k.gemm(tokens, m.hiddenSize, inter, this.gemmKind);
+      t += k.gemm(tokens, 2 * inter, m.hiddenSize, this.gemmKind) + k.gemm(tokens, m.hiddenSize, inter, this.gemmKind)
+        + k.memoryOp(tokens * inter * 2 * 3);
     }
     return t;
   }

@@ -1,4 +1,4 @@
-import { ServingMode } from './sla';
+import { QueueingAssumptions, ServingMode } from './sla';
 import { Backend } from '../engines/backend';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { ModelArchitecture } from '../model/model-architecture';
@@ -148,6 +148,8 @@ export interface ResolvedPlanRequest {
   readonly ttftMs: number;
   /** Inter-token-latency target, ms. */
   readonly itlMs: number;
+  /** Queueing assumptions, every field filled in. */
+  readonly queueing: QueueingAssumptions;
   /** Whether the closest configuration is returned when none meets the SLA. */
   readonly bestEffort: boolean;
 }
@@ -222,6 +224,17 @@ export class PlanResult {
     };
   }
 
+  /** `M/D/1 (Poisson arrivals, equal prompts); prefill <= 90 % busy, ...`: the assumptions behind TTFT at load. */
+  private static queueingText(q: QueueingAssumptions): string {
+    const ca = q.arrivalVariability!;
+    const cs = q.serviceVariability!;
+    const kind = ca === 1 && cs === 0 ? 'M/D/1 (Poisson arrivals, equal prompts)'
+      : ca === 1 ? `M/G/1 (Poisson arrivals, prompt cs2 ${cs})` : `G/G/1 Kingman (arrival ca2 ${ca}, prompt cs2 ${cs})`;
+    const pct = (x: number) => `${Math.round(100 * x)} %`;
+    return `${kind}; prefill workers <= ${pct(q.maxPrefillUtilisation!)} busy, aggregated <= ${pct(q.maxAggregatedLoad!)} `
+      + `of capacity, decode slots ${pct(q.decodeOccupancy!)} occupied`;
+  }
+
   /** A fixed-width table of candidates, numbers right-aligned; `>` marks the chosen one, `*` those that meet the SLA. */
   private static table(rows: PlanCandidate[], chosen: PlanCandidate): string[] {
     const pool = (p: PoolPlan) => `${p.workers}x ${PlanResult.parallelism(p, ' ')} b${p.batchSize}`;
@@ -285,6 +298,7 @@ export class PlanResult {
     const lines = [
       `${options.title ?? 'SLA plan'}: ${r.model.name} on ${r.gpu.name}, ${sized}`,
       `targets:    TTFT <= ${r.ttftMs} ms, ITL <= ${r.itlMs} ms at ISL ${r.inputSequenceLength}, OSL ${r.outputSequenceLength} tokens (${maxLen})`,
+      `queueing:   ${PlanResult.queueingText(r.queueing)}`,
       `searched:   ${this.candidatesEvaluated} configurations (${r.backends.join(', ')}; ${r.modes.join(', ')}; `
         + `weights ${r.quantization}, KV cache ${r.kvCacheDtype}); calibration ${this.calibrationId}`,
       `${this.meetsSla ? 'chosen:    ' : 'closest:   '} ${this.summary()}${this.meetsSla ? '' : ' (misses the SLA: best effort)'}`,
@@ -321,6 +335,7 @@ export class PlanResult {
         gpusPerNode: r.gpusPerNode,
         ttftMs: r.ttftMs,
         itlMs: r.itlMs,
+        queueing: { ...r.queueing },
         bestEffort: r.bestEffort,
       },
       calibration: this.calibrationId,

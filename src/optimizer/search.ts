@@ -14,10 +14,6 @@ const BATCHES = [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 76
 const CHUNKS = [2048, 4096, 8192, 16384];
 /** Prompts per disaggregated prefill batch. */
 const PREFILL_BATCHES = [1, 2, 4, 8];
-/** Utilisation caps: prefill queues (beyond ~90 % the wait explodes) and decode slot occupancy. */
-const PREFILL_UTILISATION_CAP = 0.9;
-const DECODE_OCCUPANCY = 0.95;
-const AGG_LOAD_CAP = 0.95;
 /** NIXL handshake per KV transfer, ms. */
 const KV_TRANSFER_OVERHEAD_MS = 0.5;
 
@@ -44,6 +40,14 @@ export interface ResolvedPlan {
   readonly gpusPerNode: number;
   readonly ttftMs: number;
   readonly itlMs: number;
+  /** Queueing assumptions with every default applied. */
+  readonly queueing: {
+    readonly arrivalVariability: number;
+    readonly serviceVariability: number;
+    readonly maxPrefillUtilisation: number;
+    readonly maxAggregatedLoad: number;
+    readonly decodeOccupancy: number;
+  };
 }
 
 /**
@@ -100,7 +104,11 @@ export class PlanSearch {
   private readonly passes = new Map<string, ForwardPass>();
   private readonly kernelTimes = new Map<string, number>();
 
-  constructor(private readonly r: ResolvedPlan) {}
+  private readonly queue: Queueing;
+
+  constructor(private readonly r: ResolvedPlan) {
+    this.queue = new Queueing(r.queueing.arrivalVariability, r.queueing.serviceVariability);
+  }
 
   public run(): ScoredCandidate[] {
     const out: ScoredCandidate[] = [];
@@ -201,8 +209,6 @@ export class PlanSearch {
   private aggregated(layouts: Layout[]): ScoredCandidate[] {
     const { isl, osl } = this.r;
     const out: ScoredCandidate[] = [];
-    const steps = Math.max(1, osl - 1);
-    const kvMid = isl + osl / 2;
     for (const layout of layouts) {
       const fp = this.pass(layout);
       for (const chunk of CHUNKS) {
@@ -212,21 +218,11 @@ export class PlanSearch {
         const admissible = fp.memory(isl + osl, chunk).maxSequences;
         for (const batch of this.batches(admissible)) {
           this.evaluated++;
-          const promptsPerChunk = Math.max(1, Math.min(batch, Math.ceil(chunk / isl)));
-          const prefillTokens = Math.min(chunk, isl * promptsPerChunk);
-          const mix = fp.iterationMs(prefillTokens, promptsPerChunk, Math.max(0, batch - promptsPerChunk), kvMid);
-          const dec = fp.iterationMs(0, 0, batch, kvMid);
-          // Per cycle of `steps` decode iterations, the batch's prompts need `mixed` chunked-prefill iterations.
-          const mixed = batch * isl / prefillTokens;
-          const cycleMs = mixed <= steps ? mixed * mix + (steps - mixed) * dec : mixed * mix;
-          const itl = cycleMs / Math.max(steps, mixed);
-          const capacity = batch * 1000 / cycleMs;
-          // The prefill lane: each prompt occupies isl/prefillTokens of a mixed iteration; arrivals queue for it.
-          const laneMs = (isl / prefillTokens) * mix;
-          const firstTokenMs = dec / 2 + Math.ceil(isl / chunk) * mix;
-          const maxUtil = Queueing.maxUtilisation(firstTokenMs, laneMs, this.r.ttftMs, 1);
-          const loadCap = Math.min(AGG_LOAD_CAP, maxUtil > 0 ? this.loadForLaneUtil(maxUtil, laneMs, capacity) : AGG_LOAD_CAP);
-          const perWorker = (lambda: number) => firstTokenMs + Queueing.waitMs(lambda * laneMs / 1000, laneMs);
+          const { itlMs: itl, capacity, prefillLaneMs: laneMs, firstTokenMs } = fp.aggregated(batch, isl, osl, chunk);
+          const aggCap = this.r.queueing.maxAggregatedLoad;
+          const maxUtil = this.queue.maxUtilisation(firstTokenMs, laneMs, this.r.ttftMs, 1);
+          const loadCap = Math.min(aggCap, maxUtil > 0 ? this.loadForLaneUtil(maxUtil, laneMs, capacity) : aggCap);
+          const perWorker = (lambda: number) => firstTokenMs + this.queue.waitMs(lambda * laneMs / 1000, laneMs);
           const deploy = this.deploy(layout.gpus, capacity * loadCap);
           if (!deploy) continue;
           const workerRate = deploy.rate / deploy.workers;
@@ -235,7 +231,7 @@ export class PlanSearch {
           const limits = [
             batch === admissible ? `batch capped by the KV-cache budget (${admissible} sequences of ${isl + osl} tokens)` : undefined,
             maxLen < this.r.maxSequenceLength ? `max model length ${maxLen}: the KV-cache budget holds no longer sequence` : undefined,
-            maxUtil > 0 && loadCap < AGG_LOAD_CAP ? `load held at ${pct(workerRate / capacity)} of capacity to keep queueing within TTFT` : undefined,
+            maxUtil > 0 && loadCap < aggCap ? `load held at ${pct(workerRate / capacity)} of capacity to keep queueing within TTFT` : undefined,
           ].filter((s): s is string => !!s);
           out.push(this.candidate({
             mode: ServingMode.AGGREGATED,
@@ -346,10 +342,11 @@ export class PlanSearch {
   /** Rate-match x prefill : y decode workers for one prefill and one decode option. */
   private rateMatch(p: PrefillOption, d: DecodeOption): RateMatch | undefined {
     const idleTtft = p.serviceMs + p.transferMs;
-    const maxUtil = Queueing.maxUtilisation(idleTtft, p.serviceMs, this.r.ttftMs, PREFILL_UTILISATION_CAP);
-    const util = maxUtil > 0 ? maxUtil : PREFILL_UTILISATION_CAP;
+    const cap = this.r.queueing.maxPrefillUtilisation;
+    const maxUtil = this.queue.maxUtilisation(idleTtft, p.serviceMs, this.r.ttftMs, cap);
+    const util = maxUtil > 0 ? maxUtil : cap;
     const prefillRate = p.capacity * util;
-    const decodeRate = d.capacity * DECODE_OCCUPANCY;
+    const decodeRate = d.capacity * this.r.queueing.decodeOccupancy;
     const gp = p.layout.gpus;
     const gd = d.layout.gpus;
     if (this.r.requestRate !== undefined) {
@@ -377,14 +374,14 @@ export class PlanSearch {
     const idleTtft = p.serviceMs + p.transferMs;
     const { x, y, rate } = choice;
     const prefillUtil = rate / (x * p.capacity);
-    const ttft = p.serviceMs + Queueing.waitMs(prefillUtil, p.serviceMs) + p.transferMs;
+    const ttft = p.serviceMs + this.queue.waitMs(prefillUtil, p.serviceMs) + p.transferMs;
     const { gpus } = choice;
     const limiting = choice.prefillBound ? 'prefill' : 'decode';
     // A request must fit both sides of the KV hand-off.
     const maxLen = Math.min(p.maxLen, d.maxLen);
     const rationale = [
       `${x} prefill TP${p.layout.tensorParallel} (batch ${p.batch}) : ${y} decode TP${d.layout.tensorParallel} (batch ${d.batch}) workers`,
-      `prefill at ${pct(prefillUtil)} utilisation (M/D/1 wait ${round(ttft - idleTtft, 1)} ms)`,
+      `prefill at ${pct(prefillUtil)} utilisation (queueing wait ${round(ttft - idleTtft, 1)} ms)`,
       `decode batch ${d.batch}${d.batch === d.admissible ? ' capped by the KV-cache budget' : ''}`,
       `${limiting}-bound`,
       ...(maxLen < this.r.maxSequenceLength ? [`max model length ${maxLen}: the KV-cache budget holds no longer sequence`] : []),

@@ -3,7 +3,7 @@ import { CALIBRATION } from './calibration/data';
 import { ForwardPass } from './forward-pass';
 import { Estimate, PlanCandidate, PlanResult, PoolPlan, ResolvedPlanRequest } from './plan-result';
 import { PlanSearch, ResolvedPlan, ScoredCandidate } from './search';
-import { EstimateMode, EstimateRequest, PlanRequest, ServingMode } from './sla';
+import { EstimateMode, EstimateRequest, PlanRequest, QueueingAssumptions, ServingMode } from './sla';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 
@@ -69,6 +69,7 @@ export class SlaOptimizer {
       gpusPerNode: r.gpusPerNode,
       ttftMs: r.ttftMs,
       itlMs: r.itlMs,
+      queueing: { ...r.queueing },
       bestEffort: request.bestEffort ?? false,
     };
     const top: ScoredCandidate[] = [];
@@ -131,27 +132,19 @@ export class SlaOptimizer {
     let ttft: number;
     let itl: number;
     let rps: number;
-    const kvMid = isl + osl / 2;
-    const steps = Math.max(1, osl - 1);
     if (mode === EstimateMode.PREFILL) {
       ttft = fp.iterationMs(b * isl, b, 0, 0);
       itl = 0;
       rps = b * 1000 / ttft;
     } else if (mode === EstimateMode.DECODE) {
       ttft = fp.iterationMs(isl, 1, 0, 0);
-      itl = fp.iterationMs(0, 0, b, kvMid);
-      rps = b * 1000 / (itl * steps);
+      itl = fp.iterationMs(0, 0, b, isl + osl / 2);
+      rps = b * 1000 / (itl * Math.max(1, osl - 1));
     } else {
-      // In-flight batching: the prompts of the batch are prefilled in chunks alongside the decoding requests.
-      const chunkPrompts = Math.max(1, Math.min(b, Math.ceil(tokens / isl)));
-      const prefillTokens = Math.min(tokens, isl * chunkPrompts);
-      const mix = fp.iterationMs(prefillTokens, chunkPrompts, Math.max(0, b - chunkPrompts), kvMid);
-      const dec = fp.iterationMs(0, 0, b, kvMid);
-      const mixed = b * isl / prefillTokens;
-      const cycle = mixed <= steps ? mixed * mix + (steps - mixed) * dec : mixed * mix;
-      ttft = Math.ceil(isl / tokens) * mix;
-      itl = cycle / Math.max(steps, mixed);
-      rps = b * 1000 / cycle;
+      const cycle = fp.aggregated(b, isl, osl, tokens);
+      ttft = cycle.firstTokenMs;
+      itl = cycle.itlMs;
+      rps = cycle.capacity;
     }
     const weightsFit = mem.weightBytes + mem.reserveBytes < request.gpu.memoryGiB * GIB;
     const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
@@ -196,6 +189,7 @@ export class SlaOptimizer {
     PropError.check(modes.length > 0, where, 'modes', modes, 'one or more of agg, disagg');
     const isl = w.inputSequenceLength ?? 512;
     const osl = w.outputSequenceLength ?? 128;
+    const queueing = SlaOptimizer.resolveQueueing(where, q.queueing ?? {});
     PropError.check(isl + osl <= q.model.maxContextLength, where, 'workload.inputSequenceLength', isl,
       `ISL + OSL within the model's context of ${q.model.maxContextLength} tokens`);
     SlaOptimizer.checkMaxLength(where, 'workload.maxSequenceLength', w.maxSequenceLength, isl + osl, q.model.maxContextLength);
@@ -217,6 +211,25 @@ export class SlaOptimizer {
       gpusPerNode,
       ttftMs: s.ttftMs ?? 100,
       itlMs: s.itlMs ?? 15,
+      queueing,
+    };
+  }
+
+  private static resolveQueueing(where: string, q: QueueingAssumptions): ResolvedPlan['queueing'] {
+    for (const [prop, v] of [['arrivalVariability', q.arrivalVariability], ['serviceVariability', q.serviceVariability]] as const) {
+      PropError.check(v === undefined || (Number.isFinite(v) && v >= 0 && v <= 100), where, `queueing.${prop}`, v,
+        'a squared coefficient of variation from 0 to 100 (1 = Poisson arrivals / exponential prompt lengths)');
+    }
+    for (const [prop, v] of [['maxPrefillUtilisation', q.maxPrefillUtilisation], ['maxAggregatedLoad', q.maxAggregatedLoad],
+      ['decodeOccupancy', q.decodeOccupancy]] as const) {
+      PropError.check(v === undefined || (Number.isFinite(v) && v > 0 && v <= 1), where, `queueing.${prop}`, v, 'a share above 0 and at most 1');
+    }
+    return {
+      arrivalVariability: q.arrivalVariability ?? 1,
+      serviceVariability: q.serviceVariability ?? 0,
+      maxPrefillUtilisation: q.maxPrefillUtilisation ?? 0.9,
+      maxAggregatedLoad: q.maxAggregatedLoad ?? 0.95,
+      decodeOccupancy: q.decodeOccupancy ?? 0.95,
     };
   }
 

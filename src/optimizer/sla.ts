@@ -30,6 +30,46 @@ export interface Sla {
 }
 
 /**
+ * How the optimizer accounts for waiting at the planned load. TTFT is predicted at that load, not on an idle server:
+ * each prefill worker (and the prefill share of each aggregated worker) is a single-server queue whose mean wait is
+ * Kingman's approximation `rho / (1 - rho) x (ca2 + cs2) / 2 x s` (utilisation `rho`, prefill service time `s`), exact
+ * for Poisson arrivals. The defaults (Poisson arrivals, prompts of equal length) make it M/D/1, which *under*-predicts
+ * waiting when traffic is burstier than Poisson or prompt lengths vary: raise the variabilities for such traffic.
+ * The caps keep the load off the steep end of the queueing curve and leave headroom for what the model does not see.
+ */
+export interface QueueingAssumptions {
+  /**
+   * Squared coefficient of variation of the time between requests: 1 = Poisson (independent users), above 1 bursty
+   * (batch jobs, synchronized clients), 0 = evenly spaced.
+   * @default 1
+   */
+  readonly arrivalVariability?: number;
+  /**
+   * Squared coefficient of variation of the prefill time per request, i.e. of prompt lengths (prefill time grows
+   * about linearly with them): 0 = every prompt has the average length (M/D/1), 1 = exponentially distributed lengths.
+   * @default 0
+   */
+  readonly serviceVariability?: number;
+  /**
+   * Highest utilisation planned for a disaggregated prefill worker, whatever the TTFT slack (0-1].
+   * @default 0.9
+   */
+  readonly maxPrefillUtilisation?: number;
+  /**
+   * Highest load planned for an aggregated worker, as a share of the requests per second it completes at full batch
+   * (0-1].
+   * @default 0.95
+   */
+  readonly maxAggregatedLoad?: number;
+  /**
+   * Share of a decode worker's batch slots busy on average: slots freed by finished requests wait for the next
+   * prefill and KV transfer before they are filled again (0-1].
+   * @default 0.95
+   */
+  readonly decodeOccupancy?: number;
+}
+
+/**
  * The traffic to plan for.
  */
 export interface Workload {
@@ -127,6 +167,12 @@ export interface PlanRequest {
    * @default - none beyond the GPU's node size
    */
   readonly hardware?: HardwareConstraints;
+  /**
+   * Queueing assumptions behind the TTFT at the planned load and the utilisation caps.
+   * @default - Poisson arrivals, equal prompt lengths (M/D/1), prefill workers at most 90 % busy, aggregated workers
+   * at most 95 % of capacity, decode slots 95 % occupied
+   */
+  readonly queueing?: QueueingAssumptions;
   /**
    * When nothing meets the SLA, return the closest configuration instead of throwing.
    * @default false

@@ -32,6 +32,20 @@ describe('cdk8s-dynamo plan', () => {
     expect(r.out).toMatch(/\nclosest: +.* \(misses the SLA: best effort\)\n/);
   });
 
+  test('queueing flags reach the plan; a negative variability is a usage error', () => {
+    const json = JSON.parse(run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--arrival-variability', '0',
+      '--service-variability', '1', '--max-prefill-util', '0.8', '--max-agg-load', '0.9', '--decode-occupancy', '0.85', '--json').out);
+    expect(json.request.queueing).toEqual({
+      arrivalVariability: 0, serviceVariability: 1, maxPrefillUtilisation: 0.8, maxAggregatedLoad: 0.9, decodeOccupancy: 0.85,
+    });
+    const r = run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--arrival-variability', '-1');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("option '--arrival-variability' is '-1'; allowed: a number >= 0");
+    const cap = run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--max-agg-load', '2');
+    expect(cap.code).toBe(2);
+    expect(cap.err).toContain("'queueing.maxAggregatedLoad' is 2");
+  });
+
   test('--json: one object with best, pareto, searchMs and the documented entry keys', () => {
     const r = run('plan', '--model', 'meta-llama/Llama-3.1-8B-Instruct', '--gpu', 'H100_SXM', '--total-gpus', '4', '--isl', '1024', '--osl', '256',
       '--ttft', '200', '--itl', '20', '--backend', 'vllm', '--json');
