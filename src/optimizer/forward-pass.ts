@@ -213,10 +213,14 @@ export class ForwardPass {
     const { tensorParallel: tp, pipelineParallel: pp, backend } = this.layout;
     const m = this.model;
     const weightBytes = m.weightBytes(this.layout.quantization) / (tp * pp);
-    // Activations (AIConfigurator's per-TP coefficients over the largest iteration) + CUDA context/graphs + NCCL buffers.
-    const coef = tp >= 4 ? 5 : tp === 2 ? 6.5 : 11;
-    const activations = Math.max(2 * maxBatchedTokens * m.numAttentionHeads * m.headDim * coef * (m.isMoe ? 2 : 1), 70 * 1024 ** 2);
-    const reserveBytes = activations + 3.5 * GIB + (tp > 1 ? 0.4e9 : 0);
+    // Activations over the largest iteration (AIConfigurator's per-TP coefficients; SGLang keeps 15 % more), CUDA
+    // context, graphs and workspaces (3.5 GiB; SGLang 20 % more) and NCCL buffers between the GPUs of the engine.
+    const sglang = backend === Backend.SGLANG;
+    const coef = (tp >= 4 ? 5 : tp === 2 ? 6.5 : 11) * (m.isMoe ? 2 : 1) * (sglang ? 1.15 : 1);
+    const activations = Math.max(2 * maxBatchedTokens * m.numAttentionHeads * m.headDim * coef, (sglang ? 90 : 70) * 1024 ** 2);
+    const peers = tp * pp;
+    const nccl = peers <= 1 ? 0 : (peers === 2 ? 342 : 392) * 1024 ** 2;
+    const reserveBytes = activations + 3.5 * GIB * (sglang ? 1.2 : 1) + nccl;
     const total = this.gpu.memoryGiB * GIB;
     // Each engine's own rule, but never more than is physically left: SGLang's fraction of total memory leaves the
     // activations only the rest, which a large token budget can exceed.

@@ -70,6 +70,8 @@ interface PrefillOption {
   layout: Layout;
   batch: number;
   serviceMs: number;
+  /** Time one batch occupies the worker (its pipeline stages overlap the next batches). */
+  occupancyMs: number;
   capacity: number;
   transferMs: number;
   maxLen: number;
@@ -79,8 +81,10 @@ interface RateMatch { x: number; y: number; rate: number; gpus: number; prefillB
 interface DecodeOption {
   fp: ForwardPass;
   layout: Layout;
+  /** Sequences per worker (all micro-batches). */
   batch: number;
-  admissible: number;
+  /** Whether the KV-cache budget sets the batch. */
+  capped: boolean;
   itlMs: number;
   capacity: number;
   maxLen: number;
@@ -216,9 +220,16 @@ export class PlanSearch {
         const maxLen = this.maxModelLen(fp, chunk);
         if (maxLen === undefined) continue;
         const admissible = fp.memory(isl + osl, chunk).maxSequences;
-        for (const batch of this.batches(admissible)) {
+        // Pipeline stages keep one micro-batch each in flight: `batch` per micro-batch, pp times the throughput.
+        const pp = layout.pipelineParallel;
+        const microBatches = this.batches(Math.floor(admissible / pp));
+        for (const micro of microBatches) {
           this.evaluated++;
-          const { itlMs: itl, capacity, prefillLaneMs: laneMs, firstTokenMs } = fp.aggregated(batch, isl, osl, chunk);
+          const cycle = fp.aggregated(micro, isl, osl, chunk);
+          const { itlMs: itl, firstTokenMs } = cycle;
+          const capacity = cycle.capacity * pp;
+          const laneMs = cycle.prefillLaneMs / pp;
+          const batch = micro * pp;
           const aggCap = this.r.queueing.maxAggregatedLoad;
           const maxUtil = this.queue.maxUtilisation(firstTokenMs, laneMs, this.r.ttftMs, 1);
           const loadCap = Math.min(aggCap, maxUtil > 0 ? this.loadForLaneUtil(maxUtil, laneMs, capacity) : aggCap);
@@ -229,7 +240,8 @@ export class PlanSearch {
           const ttft = perWorker(workerRate);
           const aggPool = this.pool(fp, layout, deploy.workers, batch, chunk, maxLen);
           const limits = [
-            batch === admissible ? `batch capped by the KV-cache budget (${admissible} sequences of ${isl + osl} tokens)` : undefined,
+            micro === microBatches[microBatches.length - 1] && batch + pp > admissible
+              ? `batch capped by the KV-cache budget (${admissible} sequences of ${isl + osl} tokens)` : undefined,
             maxLen < this.r.maxSequenceLength ? `max model length ${maxLen}: the KV-cache budget holds no longer sequence` : undefined,
             maxUtil > 0 && loadCap < aggCap ? `load held at ${pct(workerRate / capacity)} of capacity to keep queueing within TTFT` : undefined,
           ].filter((s): s is string => !!s);
@@ -281,38 +293,44 @@ export class PlanSearch {
         const tokens = Math.max(8192, batch * isl);
         if (batch > 1 && batch * isl > 16384) break;
         const maxLen = this.maxModelLen(fp, tokens);
-        if (maxLen === undefined || fp.memory(isl + osl, tokens).maxSequences < batch) break;
+        const pp = layout.pipelineParallel;
+        if (maxLen === undefined || fp.memory(isl + osl, tokens).maxSequences < batch * pp) break;
         this.evaluated++;
         const serviceMs = fp.iterationMs(batch * isl, batch, 0, 0);
-        const kvBytes = this.r.model.kvCacheBytesPerSequence(isl, this.r.kvCacheDtype);
+        // The batch's KV cache leaves over the workers' NICs (one per GPU) before decode can start.
+        const kvBytes = batch * this.r.model.kvCacheBytesPerSequence(isl, this.r.kvCacheDtype);
         const transferMs = kvBytes / (layout.gpus * this.r.gpu.interNodeBandwidthGBps * 1e9) * 1e3 + KV_TRANSFER_OVERHEAD_MS;
         prefills.push({
           fp,
           layout,
           batch,
           serviceMs,
-          capacity: batch * 1000 / serviceMs,
+          occupancyMs: serviceMs / pp,
+          capacity: pp * batch * 1000 / serviceMs,
           transferMs,
           maxLen,
-          pool: (w, len) => this.pool(fp, layout, w, batch, tokens, len),
+          pool: (w, len) => this.pool(fp, layout, w, batch * pp, tokens, len),
         });
       }
       const tokens = 2048;
       const maxLen = this.maxModelLen(fp, tokens);
       if (maxLen === undefined) continue;
       const admissible = fp.memory(isl + osl, tokens).maxSequences;
-      for (const batch of this.batches(admissible)) {
+      const pp = layout.pipelineParallel;
+      const microBatches = this.batches(Math.floor(admissible / pp));
+      for (const micro of microBatches) {
         this.evaluated++;
-        const itlMs = fp.iterationMs(0, 0, batch, isl + osl / 2);
+        const itlMs = fp.iterationMs(0, 0, micro, isl + osl / 2);
+        const batch = micro * pp;
         decodes.push({
           fp,
           layout,
           batch,
-          admissible,
+          capped: micro === microBatches[microBatches.length - 1] && batch + pp > admissible,
           itlMs,
           capacity: batch * 1000 / (itlMs * Math.max(1, osl - 1)),
           maxLen,
-          pool: (w, len) => this.pool(fp, layout, w, batch, Math.max(tokens, batch), len),
+          pool: (w, len) => this.pool(fp, layout, w, batch, Math.max(tokens, micro), len),
         });
       }
     }
@@ -343,7 +361,7 @@ export class PlanSearch {
   private rateMatch(p: PrefillOption, d: DecodeOption): RateMatch | undefined {
     const idleTtft = p.serviceMs + p.transferMs;
     const cap = this.r.queueing.maxPrefillUtilisation;
-    const maxUtil = this.queue.maxUtilisation(idleTtft, p.serviceMs, this.r.ttftMs, cap);
+    const maxUtil = this.queue.maxUtilisation(idleTtft, p.occupancyMs, this.r.ttftMs, cap);
     const util = maxUtil > 0 ? maxUtil : cap;
     const prefillRate = p.capacity * util;
     const decodeRate = d.capacity * this.r.queueing.decodeOccupancy;
@@ -374,7 +392,7 @@ export class PlanSearch {
     const idleTtft = p.serviceMs + p.transferMs;
     const { x, y, rate } = choice;
     const prefillUtil = rate / (x * p.capacity);
-    const ttft = p.serviceMs + this.queue.waitMs(prefillUtil, p.serviceMs) + p.transferMs;
+    const ttft = p.serviceMs + this.queue.waitMs(prefillUtil, p.occupancyMs) + p.transferMs;
     const { gpus } = choice;
     const limiting = choice.prefillBound ? 'prefill' : 'decode';
     // A request must fit both sides of the KV hand-off.
@@ -382,7 +400,7 @@ export class PlanSearch {
     const rationale = [
       `${x} prefill TP${p.layout.tensorParallel} (batch ${p.batch}) : ${y} decode TP${d.layout.tensorParallel} (batch ${d.batch}) workers`,
       `prefill at ${pct(prefillUtil)} utilisation (queueing wait ${round(ttft - idleTtft, 1)} ms)`,
-      `decode batch ${d.batch}${d.batch === d.admissible ? ' capped by the KV-cache budget' : ''}`,
+      `decode batch ${d.batch}${d.capped ? ' capped by the KV-cache budget' : ''}`,
       `${limiting}-bound`,
       ...(maxLen < this.r.maxSequenceLength ? [`max model length ${maxLen}: the KV-cache budget holds no longer sequence`] : []),
     ].join('; ');

@@ -132,19 +132,21 @@ export class SlaOptimizer {
     let ttft: number;
     let itl: number;
     let rps: number;
+    // Pipeline stages keep one micro-batch each in flight: the batch splits into pp of them.
+    const micro = Math.ceil(b / pp);
     if (mode === EstimateMode.PREFILL) {
-      ttft = fp.iterationMs(b * isl, b, 0, 0);
+      ttft = fp.iterationMs(micro * isl, micro, 0, 0);
       itl = 0;
       rps = b * 1000 / ttft;
     } else if (mode === EstimateMode.DECODE) {
       ttft = fp.iterationMs(isl, 1, 0, 0);
-      itl = fp.iterationMs(0, 0, b, isl + osl / 2);
+      itl = fp.iterationMs(0, 0, micro, isl + osl / 2);
       rps = b * 1000 / (itl * Math.max(1, osl - 1));
     } else {
-      const cycle = fp.aggregated(b, isl, osl, tokens);
+      const cycle = fp.aggregated(micro, isl, osl, tokens);
       ttft = cycle.firstTokenMs;
       itl = cycle.itlMs;
-      rps = cycle.capacity;
+      rps = cycle.capacity * b / micro;
     }
     const weightsFit = mem.weightBytes + mem.reserveBytes < request.gpu.memoryGiB * GIB;
     const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
