@@ -4,7 +4,8 @@ import { Backend, DynamoGraphDeploymentRequest, GpuProfile, ProfilingSearchStrat
 
 /**
  * On-cluster profiling instead of the synth-time optimizer: the operator sweeps configurations on real H100s,
- * picks one meeting the SLA and deploys it with the Planner. Weights come from a pre-filled PVC.
+ * picks one meeting the SLA and deploys it with the Planner. Weights come from a pre-filled PVC; the profiler gets
+ * the H100's memory from its GPU profile.
  */
 export function synthesize(app: App): void {
   const chart = new Chart(app, 'dgdr-llama', { namespace: 'dynamo', disableResourceNameHashes: true });
@@ -13,10 +14,11 @@ export function synthesize(app: App): void {
     model: 'meta-llama/Llama-3.3-70B-Instruct',
     backend: Backend.VLLM,
     sla: { ttftMs: 500, itlMs: 30, optimizationType: SlaOptimizationType.THROUGHPUT },
-    workload: { inputTokens: 3000, outputTokens: 300 },
+    workload: { inputSequenceLength: 3000, outputSequenceLength: 300 },
     hardware: { gpu: GpuProfile.H100_SXM, totalGpus: 16, gpusPerNode: 8 },
     modelCache: { pvcName: 'model-cache', modelPath: 'meta-llama/Llama-3.3-70B-Instruct' },
     searchStrategy: ProfilingSearchStrategy.RAPID,
-    planner: { ttftMs: 500, itlMs: 30, maxGpuBudget: 16 },
+    // The Planner holds the request's SLA within its GPU budget (hardware.totalGpus).
+    planner: {},
   });
 }

@@ -28,7 +28,7 @@ export function platformAndGraphs(app: App): { platform: Chart; graphs: Chart } 
   const pool = { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM };
   new PrefillPool(graph, 'Prefill', pool);
   new DecodePool(graph, 'Decode', pool);
-  new Planner(graph, 'Planner', { ttftMs: 300, itlMs: 25, maxGpuBudget: 8 });
+  new Planner(graph, 'Planner', { sla: { ttftMs: 300, itlMs: 25 }, maxGpuBudget: 8 });
   new DynamoMonitoring(graphs, 'Monitoring');
   new GraphNetworkPolicies(graphs, 'Network', { graph, frontendClients: [NetworkPeer.namespace('ingress-nginx')] });
   return { platform, graphs };

@@ -14,8 +14,7 @@ export function synthesize(app: App): void {
   new PrefillPool(graph, 'VllmPrefillWorker', pool);
   new DecodePool(graph, 'VllmDecodeWorker', { ...pool, tensorParallel: 2 });
   new Planner(graph, 'Planner', {
-    ttftMs: 300,
-    itlMs: 20,
+    sla: { ttftMs: 300, itlMs: 20 },
     maxGpuBudget: 16,
     throughputAdjustmentInterval: Duration.minutes(1),
     prometheusEndpoint: 'http://prometheus-kube-prometheus-prometheus.monitoring.svc.cluster.local:9090',

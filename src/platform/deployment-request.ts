@@ -1,15 +1,19 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Planner } from './planner';
 import { PlannerConfig, PlannerSettings } from './planner-config';
+import { PlatformWorkload } from './platform-workload';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { DynamoNames } from '../graph/names';
 import { DynamoRuntime } from '../graph/runtime-image';
+import { Sla } from '../optimizer/sla';
 
 /**
- * How hard the on-cluster profiler searches (`spec.searchStrategy`).
+ * How hard the on-cluster profiler searches for the configuration to deploy (`spec.searchStrategy`). Not the
+ * Planner's `PlannerSweepMode`, which decides what performance data the Planner scales on once the graph runs.
  */
 export enum ProfilingSearchStrategy {
   /** A fast sweep. */
@@ -39,19 +43,11 @@ export enum GpuInterconnect {
 }
 
 /**
- * Service-level targets the profiler must meet.
+ * Service-level targets the profiler must meet (`spec.sla`): the optimizer's `Sla` (`ttftMs`, `itlMs`), or an
+ * end-to-end latency instead, and a tie-breaker. A TTFT or ITL target left unset is left to the profiler: the
+ * optimizer's defaults that `Sla` documents do not apply here.
  */
-export interface DeploymentRequestSla {
-  /**
-   * Time-to-first-token target, milliseconds.
-   * @default - the profiler's default
-   */
-  readonly ttftMs?: number;
-  /**
-   * Inter-token latency target, milliseconds.
-   * @default - the profiler's default
-   */
-  readonly itlMs?: number;
+export interface DeploymentRequestSla extends Sla {
   /**
    * End-to-end request latency target, milliseconds; an alternative to `ttftMs` + `itlMs`.
    * @default - TTFT and ITL targets are used
@@ -65,19 +61,20 @@ export interface DeploymentRequestSla {
 }
 
 /**
- * The traffic the profiler sizes the deployment for.
+ * The traffic the profiler sizes the deployment for (`spec.workload`). Named as the optimizer's `Workload`, which it
+ * does not extend: the profiler takes no maximum sequence length, and it also targets a concurrency.
  */
 export interface DeploymentRequestWorkload {
   /**
-   * Mean input (prompt) length, tokens.
+   * Mean input (prompt) tokens per request (`isl`).
    * @default 4000
    */
-  readonly inputTokens?: number;
+  readonly inputSequenceLength?: number;
   /**
-   * Mean output length, tokens.
+   * Mean output tokens per request (`osl`).
    * @default 1000
    */
-  readonly outputTokens?: number;
+  readonly outputSequenceLength?: number;
   /**
    * Target concurrent requests. Exclusive with `requestRate`.
    * @default - maximum-throughput selection (unless the Planner is enabled)
@@ -110,10 +107,11 @@ export interface DeploymentRequestHardware {
    */
   readonly gpusPerNode?: number;
   /**
-   * Memory per GPU, MiB (as the device plugin reports it, e.g. 81559 for an H100 80GB).
-   * @default - discovered
+   * Memory per GPU (`vramMb`), for a GPU whose usable memory differs from its profile's `memoryGiB`, e.g.
+   * `Size.mebibytes(81559)` for an H100 80GB as the device plugin reports it. A whole number of MiB.
+   * @default - `gpu.memoryGiB` when `gpu` is set, else discovered
    */
-  readonly vramMb?: number;
+  readonly gpuMemory?: Size;
   /**
    * Interconnect inside a node.
    * @default - discovered when possible
@@ -164,7 +162,7 @@ export interface DynamoGraphDeploymentRequestProps {
   readonly runtimeVersionOverride?: string;
   /**
    * Service-level targets.
-   * @default - the profiler's defaults
+   * @default - the profiler's defaults (not the optimizer's)
    */
   readonly sla?: DeploymentRequestSla;
   /**
@@ -194,8 +192,8 @@ export interface DynamoGraphDeploymentRequestProps {
    */
   readonly autoApply?: boolean;
   /**
-   * Deploy the Planner with the generated graph, with these settings (`spec.features.planner`). Its TTFT/ITL targets
-   * default to `sla`, its GPU budget to `hardware.totalGpus`, and an unset `sweepMode` is left to the profiler, so the
+   * Deploy the Planner with the generated graph, with these settings (`spec.features.planner`). Its `sla` targets
+   * default to the request's `sla`, its GPU budget to `hardware.totalGpus`, and an unset `sweepMode` is left to the profiler, so the
    * profiling job prepares the performance data throughput scaling needs.
    * @default - no Planner
    */
@@ -206,15 +204,16 @@ export interface DynamoGraphDeploymentRequestProps {
    */
   readonly mocker?: boolean;
   /**
-   * Fields merged into the profiling Job's spec (a `batch/v1` JobSpec), e.g. tolerations for GPU nodes. The CRD
-   * validates it as a whole JobSpec, so `template.spec.containers` must list at least one (named) container.
+   * Fields merged into the profiling Job's spec, e.g. tolerations for GPU nodes. The CRD validates it as a whole
+   * JobSpec, so it carries a `template` whose `spec.containers` lists at least one (named) container.
    * @default - none
    */
-  readonly profilingJobOverrides?: { [key: string]: any };
+  readonly profilingJobOverrides?: k8s.JobSpec;
   /**
    * A partial DynamoGraphDeployment whose fields override the generated one. It names its version: `apiVersion`
    * `nvidia.com/v1alpha1` or `nvidia.com/v1beta1`, `kind` `DynamoGraphDeployment` (the profiler merges it with that
-   * version's schema).
+   * version's schema). An untyped map, passed through as given: it may be a partial DGD of either version, whose
+   * shapes differ (`spec.services` map in v1alpha1, `spec.components` list in v1beta1).
    * @default - none
    */
   readonly graphOverrides?: { [key: string]: any };
@@ -265,12 +264,7 @@ export class DynamoGraphDeploymentRequest extends Construct {
     this.validateHardware(props.hardware ?? {});
     this.validateModelCache(props.modelCache);
     this.validateOverrides(props);
-    this.planner = props.planner && {
-      ...props.planner,
-      ttftMs: props.planner.ttftMs ?? props.sla?.ttftMs,
-      itlMs: props.planner.itlMs ?? props.sla?.itlMs,
-      maxGpuBudget: props.planner.maxGpuBudget ?? props.hardware?.totalGpus,
-    };
+    this.planner = props.planner && PlannerConfig.withDefaults(props.planner, { sla: props.sla, maxGpuBudget: props.hardware?.totalGpus });
     if (this.planner) PlannerConfig.validate(this, this.planner, 'planner.');
 
     this.apiObject = new ApiObject(this, 'Resource', {
@@ -285,6 +279,13 @@ export class DynamoGraphDeploymentRequest extends Construct {
   /** `metadata.name` of the request. */
   public get name(): string {
     return this.apiObject.name;
+  }
+
+  /** `hardware.vramMb`: the override, else the profile's memory in whole MiB, else left to discovery. */
+  private get vramMb(): number | undefined {
+    const hw = this.props.hardware ?? {};
+    if (hw.gpuMemory) return hw.gpuMemory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    return hw.gpu && Math.floor(hw.gpu.memoryGiB * 1024);
   }
 
   /** @internal */
@@ -304,13 +305,13 @@ export class DynamoGraphDeploymentRequest extends Construct {
         ttft: sla.ttftMs, itl: sla.itlMs, e2eLatency: sla.e2eLatencyMs, optimizationType: sla.optimizationType,
       }),
       workload: DynamoGraphDeploymentRequest.compact({
-        isl: workload.inputTokens, osl: workload.outputTokens, concurrency: workload.concurrency, requestRate: workload.requestRate,
+        isl: workload.inputSequenceLength, osl: workload.outputSequenceLength, concurrency: workload.concurrency, requestRate: workload.requestRate,
       }),
       hardware: DynamoGraphDeploymentRequest.compact({
         gpuSku: hw.gpu?.dynamoGpuSku,
         totalGpus: hw.totalGpus,
         numGpusPerNode: hw.gpusPerNode,
-        vramMb: hw.vramMb,
+        vramMb: this.vramMb,
         interconnect: hw.interconnect,
         rdma: hw.rdma,
       }),
@@ -321,7 +322,9 @@ export class DynamoGraphDeploymentRequest extends Construct {
         planner: this.planner ? PlannerConfig.toJson(this.planner, { backend: p.backend, profiled: true }) : undefined,
         mocker: p.mocker ? { enabled: true } : undefined,
       }),
-      overrides: DynamoGraphDeploymentRequest.compact({ profilingJob: p.profilingJobOverrides, dgd: p.graphOverrides }),
+      overrides: DynamoGraphDeploymentRequest.compact({
+        profilingJob: p.profilingJobOverrides && k8s.toJson_JobSpec(p.profilingJobOverrides), dgd: p.graphOverrides,
+      }),
     };
     return DynamoGraphDeploymentRequest.compact(spec);
   }
@@ -335,8 +338,8 @@ export class DynamoGraphDeploymentRequest extends Construct {
   }
 
   private validateWorkload(w: DeploymentRequestWorkload): void {
-    PropError.integer(this, 'workload.inputTokens', w.inputTokens, 1);
-    PropError.integer(this, 'workload.outputTokens', w.outputTokens, 1);
+    PropError.integer(this, 'workload.inputSequenceLength', w.inputSequenceLength, 1);
+    PropError.integer(this, 'workload.outputSequenceLength', w.outputSequenceLength, 1);
     for (const [prop, value] of [['concurrency', w.concurrency], ['requestRate', w.requestRate]] as const) {
       PropError.check(value === undefined || (Number.isFinite(value) && value > 0), this, `workload.${prop}`, value, 'a positive number');
     }
@@ -351,14 +354,11 @@ export class DynamoGraphDeploymentRequest extends Construct {
     }
     PropError.integer(this, 'hardware.totalGpus', hw.totalGpus, 1);
     PropError.integer(this, 'hardware.gpusPerNode', hw.gpusPerNode, 1);
-    PropError.check(hw.vramMb === undefined || (Number.isFinite(hw.vramMb) && hw.vramMb > 0), this, 'hardware.vramMb', hw.vramMb, 'a positive number of MiB');
+    PlatformWorkload.checkSize(this, 'hardware.gpuMemory', hw.gpuMemory, Size.mebibytes(1));
   }
 
-  /** The CRD requires the Job override's `template`; the profiler needs the graph override's version (operator-facts §7). */
+  /** The profiler merges the graph override with the schema of the version it names (operator-facts §7). */
   private validateOverrides(p: DynamoGraphDeploymentRequestProps): void {
-    const job = p.profilingJobOverrides;
-    PropError.check(job === undefined || (typeof job.template === 'object' && job.template !== null), this, 'profilingJobOverrides',
-      job === undefined ? undefined : JSON.stringify(job), 'a JobSpec with a `template` (the CRD requires it), e.g. { template: { spec: { ... } } }');
     const dgd = p.graphOverrides;
     if (dgd === undefined) return;
     PropError.check(['nvidia.com/v1alpha1', 'nvidia.com/v1beta1'].includes(dgd.apiVersion) && dgd.kind === 'DynamoGraphDeployment', this,

@@ -1,15 +1,16 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PropError } from '../common/errors';
+import { Sla } from '../optimizer/sla';
 
 /**
  * Which workers the Planner scales.
  */
 export enum PlannerMode {
   /** Separate prefill and decode pools, scaled independently. */
-  DISAGG = 'disagg',
+  DISAGGREGATED = 'disagg',
   /** Aggregated workers (prefill and decode in one engine). */
-  AGG = 'agg',
+  AGGREGATED = 'agg',
   /** Only the prefill pool. */
   PREFILL = 'prefill',
   /** Only the decode pool. */
@@ -31,7 +32,10 @@ export enum PlannerOptimizationTarget {
 }
 
 /**
- * How the Planner learns engine performance before it starts scaling (`pre_deployment_sweeping_mode`).
+ * How the Planner learns engine performance before it starts scaling (`pre_deployment_sweeping_mode`). Not the
+ * same field as a `DynamoGraphDeploymentRequest`'s `ProfilingSearchStrategy`, which decides how hard the profiler
+ * searches for the configuration to deploy; this one decides what performance data the Planner scales on afterwards
+ * (and may be `NONE`).
  */
 export enum PlannerSweepMode {
   /** No sweep: the Planner scales on observed metrics only. */
@@ -68,16 +72,13 @@ export interface PlannerSettings {
   readonly optimizationTarget?: PlannerOptimizationTarget;
 
   /**
-   * Time-to-first-token target, milliseconds.
-   * @default - the Planner's default (500 ms); in a `DynamoGraphDeploymentRequest`, its `sla.ttftMs` when given
+   * TTFT and ITL targets the Planner holds (`ttft_ms`, `itl_ms`). A target left unset here takes the Planner's
+   * default, not the optimizer's: in a `DynamoGraphDeploymentRequest` the request's `sla` target, on a graph from
+   * `DynamoGraph.fromSla` the plan's, else the Planner's own.
+   * @default - the Planner's defaults (TTFT 500 ms, ITL 50 ms); a `DynamoGraphDeploymentRequest`'s `sla` or a
+   * `DynamoGraph.fromSla` plan's targets when there is one
    */
-  readonly ttftMs?: number;
-
-  /**
-   * Inter-token latency target, milliseconds.
-   * @default - the Planner's default (50 ms); in a `DynamoGraphDeploymentRequest`, its `sla.itlMs` when given
-   */
-  readonly itlMs?: number;
+  readonly sla?: Sla;
 
   /**
    * How often the Planner re-plans replicas from observed throughput.
@@ -173,9 +174,18 @@ export class PlannerConfig {
   /** The Planner's own default `max_gpu_budget`. */
   public static readonly DEFAULT_MAX_GPU_BUDGET = 8;
 
+  /**
+   * The settings with each unset SLA target and the unset GPU budget taken from what the Planner comes with (a DGDR's
+   * request, a `fromSla` plan).
+   */
+  public static withDefaults<T extends PlannerSettings>(s: T, defaults: { sla?: Sla; maxGpuBudget?: number }): T {
+    const sla = { ttftMs: s.sla?.ttftMs ?? defaults.sla?.ttftMs, itlMs: s.sla?.itlMs ?? defaults.sla?.itlMs };
+    return { ...s, sla, maxGpuBudget: s.maxGpuBudget ?? defaults.maxGpuBudget };
+  }
+
   /** Throws a `PropError` for the first invalid setting; `prefix` qualifies prop names (e.g. `planner.`). */
   public static validate(scope: IConstruct, s: PlannerSettings, prefix = ''): void {
-    for (const [prop, value] of [['ttftMs', s.ttftMs], ['itlMs', s.itlMs]] as const) {
+    for (const [prop, value] of [['sla.ttftMs', s.sla?.ttftMs], ['sla.itlMs', s.sla?.itlMs]] as const) {
       PropError.check(value === undefined || (Number.isFinite(value) && value > 0), scope, prefix + prop, value, 'a positive number of milliseconds');
     }
     PropError.integer(scope, prefix + 'minEndpoints', s.minEndpoints, 1);
@@ -203,8 +213,8 @@ export class PlannerConfig {
     if (graph.backend !== undefined) config.backend = graph.backend;
     if (graph.mode !== undefined) config.mode = graph.mode;
     config.optimization_target = s.optimizationTarget ?? PlannerOptimizationTarget.SLA;
-    if (s.ttftMs !== undefined) config.ttft_ms = s.ttftMs;
-    if (s.itlMs !== undefined) config.itl_ms = s.itlMs;
+    if (s.sla?.ttftMs !== undefined) config.ttft_ms = s.sla.ttftMs;
+    if (s.sla?.itlMs !== undefined) config.itl_ms = s.sla.itlMs;
     config.enable_throughput_scaling = s.throughputScaling ?? true;
     config.enable_load_scaling = s.loadScaling ?? true;
     const sweep = s.sweepMode ?? (graph.profiled ? undefined : PlannerSweepMode.NONE);

@@ -29,13 +29,13 @@ export enum PlannerRbac {
 }
 
 /**
- * Props of a `Planner`. On a graph built by `DynamoGraph.fromSla`, `ttftMs` and `itlMs` default to the plan's
- * targets and `maxGpuBudget` to its `hardware.totalGpus` (else the GPUs it planned).
+ * Props of a `Planner`. On a graph built by `DynamoGraph.fromSla`, the `sla` targets default to the plan's and
+ * `maxGpuBudget` to its `hardware.totalGpus` (else the GPUs it planned).
  */
 export interface PlannerProps extends DynamoComponentProps, PlannerSettings {
   /**
    * Which pools the Planner scales.
-   * @default - PlannerMode.DISAGG for a graph with prefill and decode pools, PlannerMode.AGG otherwise
+   * @default - PlannerMode.DISAGGREGATED for a graph with prefill and decode pools, PlannerMode.AGGREGATED otherwise
    */
   readonly mode?: PlannerMode;
   /**
@@ -51,10 +51,10 @@ export interface PlannerProps extends DynamoComponentProps, PlannerSettings {
 }
 
 const MANAGED: { [mode: string]: ComponentType[] } = {
-  [PlannerMode.DISAGG]: [ComponentType.PREFILL, ComponentType.DECODE],
+  [PlannerMode.DISAGGREGATED]: [ComponentType.PREFILL, ComponentType.DECODE],
   [PlannerMode.PREFILL]: [ComponentType.PREFILL],
   [PlannerMode.DECODE]: [ComponentType.DECODE],
-  [PlannerMode.AGG]: [ComponentType.WORKER],
+  [PlannerMode.AGGREGATED]: [ComponentType.WORKER],
 };
 
 /**
@@ -62,7 +62,7 @@ const MANAGED: { [mode: string]: ComponentType[] } = {
  * worker pools through their scaling adapters to hold the TTFT/ITL targets within a GPU budget.
  *
  * ```ts
- * new Planner(graph, 'Planner', { ttftMs: 300, itlMs: 20, maxGpuBudget: 16 });
+ * new Planner(graph, 'Planner', { sla: { ttftMs: 300, itlMs: 20 }, maxGpuBudget: 16 });
  * ```
  * It turns on the scaling adapters of the pools it scales; those pools then leave `replicas` to it. On a graph from
  * `DynamoGraph.fromSla` it takes its SLA targets and GPU budget from the plan.
@@ -83,13 +83,11 @@ export class Planner extends DynamoComponent {
   public constructor(graph: DynamoGraph, id: string, props: PlannerProps = {}) {
     super(graph, id, ComponentType.PLANNER, props);
     // A graph built from an SLA plan gives the targets and the GPU budget the plan was made for.
-    const request = graph.plan?.toJson().request;
-    const settings: PlannerProps = {
-      ...props,
-      ttftMs: props.ttftMs ?? request?.ttftMs,
-      itlMs: props.itlMs ?? request?.itlMs,
-      maxGpuBudget: props.maxGpuBudget ?? (graph.plan ? request.totalGpus ?? graph.plan.best.gpus : undefined),
-    };
+    const plan = graph.plan;
+    const settings = PlannerConfig.withDefaults(props, plan ? {
+      sla: { ttftMs: plan.request.ttftMs, itlMs: plan.request.itlMs },
+      maxGpuBudget: plan.request.totalGpus ?? plan.best.gpus,
+    } : {});
     PlannerConfig.validate(this, settings);
     PropError.integer(this, 'replicas', props.replicas, 0, 1);
     PropError.check(props.scalingAdapter !== true, this, 'scalingAdapter', true, 'false', 'the Planner is not scaled');
@@ -108,7 +106,7 @@ export class Planner extends DynamoComponent {
 
   /** Which pools the Planner scales. */
   public get mode(): PlannerMode {
-    return this.settings.mode ?? (this.graph.disaggregated ? PlannerMode.DISAGG : PlannerMode.AGG);
+    return this.settings.mode ?? (this.graph.disaggregated ? PlannerMode.DISAGGREGATED : PlannerMode.AGGREGATED);
   }
 
   /** The worker pools the Planner scales, in graph order. */
@@ -169,7 +167,7 @@ export class Planner extends DynamoComponent {
   private validatePools(): string[] {
     const errors: string[] = [];
     const mode = this.mode;
-    const allowed = this.graph.disaggregated ? [PlannerMode.DISAGG, PlannerMode.PREFILL, PlannerMode.DECODE] : [PlannerMode.AGG];
+    const allowed = this.graph.disaggregated ? [PlannerMode.DISAGGREGATED, PlannerMode.PREFILL, PlannerMode.DECODE] : [PlannerMode.AGGREGATED];
     if (!allowed.includes(mode)) {
       errors.push(PropError.invalid(this, 'mode', mode, allowed.join(', '),
         `the graph is ${this.graph.disaggregated ? 'disaggregated' : 'aggregated'}`).message);

@@ -1,4 +1,5 @@
-import { Testing } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import {
   Backend, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, PlannerSweepMode, ProfilingSearchStrategy,
   SlaOptimizationType,
@@ -29,14 +30,24 @@ describe('DynamoGraphDeploymentRequest', () => {
       image: 'registry.local/dynamo-planner:nightly',
       runtimeVersionOverride: '1.4.0',
       sla: { ttftMs: 400, itlMs: 25, optimizationType: SlaOptimizationType.THROUGHPUT },
-      workload: { inputTokens: 2048, outputTokens: 512, requestRate: 12.5 },
-      hardware: { gpu: GpuProfile.H100_SXM, totalGpus: 16, gpusPerNode: 8, vramMb: 81559, interconnect: GpuInterconnect.NVLINK, rdma: true },
+      workload: { inputSequenceLength: 2048, outputSequenceLength: 512, requestRate: 12.5 },
+      hardware: {
+        gpu: GpuProfile.H100_SXM, totalGpus: 16, gpusPerNode: 8, gpuMemory: Size.mebibytes(81559), interconnect: GpuInterconnect.NVLINK, rdma: true,
+      },
       modelCache: { pvcName: 'model-cache', modelPath: 'models/llama-70b' },
       searchStrategy: ProfilingSearchStrategy.THOROUGH,
       autoApply: false,
       mocker: true,
-      planner: { optimizationTarget: PlannerOptimizationTarget.SLA, ttftMs: 400, itlMs: 25, maxGpuBudget: 16 },
-      profilingJobOverrides: { backoffLimit: 1, template: { spec: { containers: [{ name: 'profiler' }], tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } } },
+      planner: { optimizationTarget: PlannerOptimizationTarget.SLA, sla: { ttftMs: 400, itlMs: 25 }, maxGpuBudget: 16 },
+      profilingJobOverrides: {
+        backoffLimit: 1,
+        template: {
+          spec: {
+            containers: [{ name: 'profiler', resources: { limits: { 'nvidia.com/gpu': k8s.Quantity.fromNumber(1) } } }],
+            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+          },
+        },
+      },
     });
     const objects = Testing.synth(chart);
     const spec = objects[0].spec;
@@ -47,8 +58,28 @@ describe('DynamoGraphDeploymentRequest', () => {
     expect(spec.features.planner).toMatchObject({ environment: 'kubernetes', backend: 'sglang', ttft_ms: 400, itl_ms: 25, max_gpu_budget: 16 });
     expect(spec.features.mocker).toEqual({ enabled: true });
     expect(spec.runtimeVersionOverride).toBe('1.4.0');
+    // The typed JobSpec renders as the Kubernetes JSON, extended resources included.
+    expect(spec.overrides.profilingJob).toEqual({
+      backoffLimit: 1,
+      template: {
+        spec: {
+          containers: [{ name: 'profiler', resources: { limits: { 'nvidia.com/gpu': 1 } } }],
+          tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        },
+      },
+    });
     expect(objects).toMatchSnapshot();
     expectValid(objects);
+  });
+
+  test('hardware.vramMb comes from the GPU profile unless gpuMemory overrides it, and is left to discovery without a GPU', () => {
+    const vramMb = (id: string, hardware: object) =>
+      (new DynamoGraphDeploymentRequest(Testing.chart(), id, { model: 'Qwen/Qwen3-0.6B', hardware })._toSpec() as any).hardware?.vramMb;
+    expect(vramMb('H100', { gpu: GpuProfile.H100_SXM })).toBe(81920);
+    expect(vramMb('L40S', { gpu: GpuProfile.L40S })).toBe(Math.floor(GpuProfile.L40S.memoryGiB * 1024));
+    expect(vramMb('Override', { gpu: GpuProfile.H100_SXM, gpuMemory: Size.mebibytes(81559) })).toBe(81559);
+    expect(vramMb('OverrideOnly', { gpuMemory: Size.gibibytes(80) })).toBe(81920);
+    expect(vramMb('Discovered', { totalGpus: 8 })).toBeUndefined();
   });
 
   test('without a name, the request gets the chart\'s generated name (the API server requires one)', () => {
@@ -85,8 +116,10 @@ describe('DynamoGraphDeploymentRequest', () => {
       min_endpoint: 1,
       max_gpu_budget: 24,
     });
-    const explicit = planner(request('Explicit', { planner: { ttftMs: 400, itlMs: 40, maxGpuBudget: 16, sweepMode: PlannerSweepMode.THOROUGH } }));
+    const explicit = planner(request('Explicit', { planner: { sla: { ttftMs: 400, itlMs: 40 }, maxGpuBudget: 16, sweepMode: PlannerSweepMode.THOROUGH } }));
     expect(explicit).toMatchObject({ ttft_ms: 400, itl_ms: 40, max_gpu_budget: 16, pre_deployment_sweeping_mode: 'thorough' });
+    // Each target falls back on its own: the Planner's ITL, the request's TTFT.
+    expect(planner(request('Partial', { planner: { sla: { itlMs: 40 } } }))).toMatchObject({ ttft_ms: 250, itl_ms: 40 });
     // Without SLA or hardware the Planner's own defaults apply (budget 8), and the budget checks use them.
     const bare = new DynamoGraphDeploymentRequest(chart, 'Bare', { model: 'Qwen/Qwen3-0.6B', planner: {} });
     expect(planner(bare)).toMatchObject({ max_gpu_budget: 8 });
@@ -101,15 +134,15 @@ describe('DynamoGraphDeploymentRequest', () => {
     const make = (id: string, extra: object) => () => new DynamoGraphDeploymentRequest(chart, id, { model: 'Qwen/Qwen3-0.6B', ...extra });
     expect(make('A', { sla: { ttftMs: 100, e2eLatencyMs: 2000 } })).toThrow(/\[test\/A\] 'sla\.e2eLatencyMs' is 2000: the end-to-end target replaces the TTFT and ITL targets\. allowed: either e2eLatencyMs or ttftMs\/itlMs/);
     expect(make('B', { workload: { concurrency: 8, requestRate: 2 } })).toThrow(/'workload\.requestRate' is 2/);
-    expect(make('C', { workload: { inputTokens: 10.5 } })).toThrow(/'workload\.inputTokens' is 10\.5: allowed: a whole number >= 1/);
+    expect(make('C', { workload: { inputSequenceLength: 10.5 } })).toThrow(/'workload\.inputSequenceLength' is 10\.5: allowed: a whole number >= 1/);
     expect(make('D', { hardware: { gpu: GpuProfile.A10G } })).toThrow(/'hardware\.gpu' is 'a10g': the Dynamo profiler has no GPU SKU for it\. allowed: .*h100-sxm/);
     expect(make('E', { image: 'registry.local/planner:latest' })).toThrow(/'runtimeVersionOverride' is undefined/);
     expect(make('F', { modelCache: { pvcName: 'cache', modelPath: '/abs' } })).toThrow(/'modelCache\.modelPath' is '\/abs'/);
-    expect(make('G', { planner: { ttftMs: -1 } })).toThrow(/'planner\.ttftMs' is -1/);
+    expect(make('G', { planner: { sla: { ttftMs: -1 } } })).toThrow(/\[test\/G\] 'planner\.sla\.ttftMs' is -1: allowed: a positive number of milliseconds/);
     expect(make('H', { model: '' })).toThrow(/'model' is '':/);
     expect(make('I', { sla: { itlMs: 0 } })).toThrow(/'sla\.itlMs' is 0/);
-    // operator-facts §7 / DGDR CRD: overrides.profilingJob requires `template`; overrides.dgd names its version.
-    expect(make('J', { profilingJobOverrides: { backoffLimit: 1 } })).toThrow(/'profilingJobOverrides' is '\{"backoffLimit":1\}': allowed: a JobSpec with a `template`/);
+    expect(make('J', { hardware: { gpuMemory: Size.kibibytes(1536) } })).toThrow(/\[test\/J\] 'hardware\.gpuMemory' is '1536Ki': allowed: a whole number of MiB, at least 1Mi/);
+    // operator-facts §7 / DGDR CRD: overrides.dgd names its version.
     expect(make('K', { graphOverrides: { spec: { components: [] } } })).toThrow(
       /'graphOverrides' is 'undefined undefined': the profiler merges the override with the schema of the version it names\. allowed: apiVersion nvidia\.com\/v1alpha1 or nvidia\.com\/v1beta1/);
     expect(() => make('L', { graphOverrides: { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', spec: {} } })()).not.toThrow();

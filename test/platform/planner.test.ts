@@ -1,7 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import {
   AggregatedPool, Backend, DecodePool, DynamoGraph, DynamoPlatform, Frontend, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, OperatorScope,
-  Planner, PlannerLoadPredictor, PlannerMode, PlannerRbac, PrefillPool, ScalingMetric, ScalingTarget,
+  Planner, PlannerLoadPredictor, PlannerMode, PlannerRbac, PrefillPool, ScalingMetric, ScalingTarget, ServingMode,
 } from '../../src';
 import { disaggGraph } from '../autoscaling/fixtures';
 import { expectValid } from '../support/validate';
@@ -13,8 +13,7 @@ describe('Planner', () => {
   test('disaggregated graph: planner component with its --config from typed props and the graph', () => {
     const { chart, graph } = disaggGraph();
     new Planner(graph, 'Planner', {
-      ttftMs: 300,
-      itlMs: 20,
+      sla: { ttftMs: 300, itlMs: 20 },
       maxGpuBudget: 16,
       minEndpoints: 1,
       throughputAdjustmentInterval: Duration.minutes(3),
@@ -129,15 +128,27 @@ describe('Planner', () => {
       /\[test\/qwen\/Prefill\] 'scalingAdapter' is false: Planner 'test\/qwen\/Planner' scales it through DynamoGraphDeploymentScalingAdapter 'qwen-prefill'\. allowed: true or unset/);
   });
 
+  test('on a graph from an SLA plan, each unset target and the GPU budget come from the plan', () => {
+    const graph = DynamoGraph.fromSla(Testing.chart(), 'qwen', {
+      model: 'Qwen/Qwen3-8B',
+      gpu: GpuProfile.H100_SXM,
+      mode: ServingMode.DISAGGREGATED,
+      backend: Backend.VLLM,
+      hardware: { totalGpus: 8 },
+      sla: { ttftMs: 300, itlMs: 20 },
+    });
+    expect(JSON.parse(new Planner(graph, 'Planner', { sla: { itlMs: 25 } }).configJson)).toMatchObject({ ttft_ms: 300, itl_ms: 25, max_gpu_budget: 8 });
+  });
+
   test('mode must match the graph', () => {
     const { graph } = disaggGraph();
-    const planner = new Planner(graph, 'Planner', { mode: PlannerMode.AGG });
+    const planner = new Planner(graph, 'Planner', { mode: PlannerMode.AGGREGATED });
     expect(planner.node.validate().join('\n')).toMatch(/'mode' is 'agg': the graph is disaggregated\. allowed: disagg, prefill, decode/);
   });
 
   test('bad props fail at construction', () => {
     const { graph } = disaggGraph();
-    expect(() => new Planner(graph, 'A', { ttftMs: 0 })).toThrow(/\[test\/qwen\/A\] 'ttftMs' is 0: allowed: a positive number of milliseconds/);
+    expect(() => new Planner(graph, 'A', { sla: { ttftMs: 0 } })).toThrow(/\[test\/qwen\/A\] 'sla\.ttftMs' is 0: allowed: a positive number of milliseconds/);
     expect(() => new Planner(graph, 'B', { replicas: 2 })).toThrow(/'replicas' is 2: allowed: a whole number from 0 to 1/);
     expect(() => new Planner(graph, 'C', { loadAdjustmentInterval: Duration.millis(1500) })).toThrow(/'loadAdjustmentInterval' is '1 second 500 millis': allowed: a whole number of seconds/);
     expect(() => new Planner(graph, 'D', { minGpuBudget: 9 })).toThrow(/'minGpuBudget' is 9: allowed: at most maxGpuBudget \(8\)/);

@@ -202,7 +202,7 @@ const CATALOG: BadInput[] = [
   { name: 'monitoring all namespaces and a list', build: () => new DynamoMonitoring(chart(), 'M', { allNamespaces: true, watchNamespaces: ['a'] }), path: 'test/M', prop: 'watchNamespaces', value: '["a"]', allowed: 'unset when allNamespaces is true' },
 
   // planner and autoscaling
-  { name: 'planner TTFT target of zero', build: () => new Planner(disagg(), 'P', { ttftMs: 0 }), path: 'test/g/P', prop: 'ttftMs', value: '0', allowed: 'a positive number of milliseconds' },
+  { name: 'planner TTFT target of zero', build: () => new Planner(disagg(), 'P', { sla: { ttftMs: 0 } }), path: 'test/g/P', prop: 'sla.ttftMs', value: '0', allowed: 'a positive number of milliseconds' },
   { name: 'two planner replicas', build: () => new Planner(disagg(), 'P', { replicas: 2 }), path: 'test/g/P', prop: 'replicas', value: '2', allowed: 'a whole number from 0 to 1' },
   { name: 'planner min budget above max', build: () => new Planner(disagg(), 'P', { minGpuBudget: 9 }), path: 'test/g/P', prop: 'minGpuBudget', value: '9', allowed: 'at most maxGpuBudget (8)' },
   {
@@ -295,7 +295,7 @@ const CATALOG: BadInput[] = [
   { name: 'SlaOptimizer.plan with zero GPUs per node', build: () => plan({ hardware: { totalGpus: 8, gpusPerNode: 0 } }), path: 'SlaOptimizer.plan', prop: 'hardware.gpusPerNode', value: '0', allowed: 'a whole number from 1 to 1024' },
 
   // DGDR and LoRA
-  { name: 'DGDR fractional input tokens', build: () => new DynamoGraphDeploymentRequest(chart(), 'R', { model: MODEL, workload: { inputTokens: 10.5 } }), path: 'test/R', prop: 'workload.inputTokens', value: '10.5', allowed: 'a whole number >= 1' },
+  { name: 'DGDR fractional input tokens', build: () => new DynamoGraphDeploymentRequest(chart(), 'R', { model: MODEL, workload: { inputSequenceLength: 10.5 } }), path: 'test/R', prop: 'workload.inputSequenceLength', value: '10.5', allowed: 'a whole number >= 1' },
   { name: 'DGDR GPU the profiler does not know', build: () => new DynamoGraphDeploymentRequest(chart(), 'R', { model: MODEL, hardware: { gpu: GpuProfile.A10G } }), path: 'test/R', prop: 'hardware.gpu', value: "'a10g'", allowed: 'h100-sxm' },
   {
     name: 'DGDR end-to-end and TTFT targets together',
