@@ -176,7 +176,9 @@ export interface DynamoPlatformProps {
   readonly volcanoScheduler?: boolean;
 
   /**
-   * Resources of the manager container; unset fields keep their defaults.
+   * Requests and limits of the manager container; unset fields keep their defaults, ephemeral storage is unset unless
+   * given. cdk8s-plus `ContainerResources` like `PlatformServiceOptions.resources`, not the graph's
+   * `ComponentResources`: the operator keeps the upstream chart's separate requests and limits.
    * @default - requests 512m CPU / 1Gi, limits 1024m CPU / 2Gi (the upstream chart's)
    */
   readonly resources?: ContainerResources;

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PlatformService, PlatformServiceDefaults, PlatformServiceOptions, PlatformServiceProps, ServiceConnection } from './platform-service';
+import { BundledService, PlatformServiceDefaults, PlatformServiceOptions, PlatformServiceProps, ServiceConnection } from './platform-service';
 import { PlatformWorkload } from './platform-workload';
 
 const CLIENT_PORT = 2379;
@@ -25,24 +25,15 @@ const DEFAULTS: PlatformServiceDefaults = {
  * It is one member on purpose: growing a Bitnami etcd cluster needs install-versus-upgrade logic that static
  * manifests cannot express. Point the platform at an external etcd cluster when you need more.
  */
-export class Etcd extends Construct {
-  /** Name of the StatefulSet and client Service. */
-  public readonly name: string;
-  /** Namespace of etcd. */
-  public readonly namespace: string;
-  private readonly service: PlatformService;
-
+export class Etcd extends BundledService {
   constructor(scope: Construct, id: string, props: PlatformServiceProps = {}) {
-    super(scope, id);
-    this.service = new PlatformService(this, props, DEFAULTS);
-    this.name = this.service.name;
-    this.namespace = this.service.namespace;
+    super(scope, id, props, DEFAULTS);
 
-    const peerDomain = `${this.service.headlessName}.${this.namespace}.svc.cluster.local`;
+    const peerDomain = `${this._service.headlessName}.${this.namespace}.svc.cluster.local`;
     const port = (name: string, number: number): k8s.ServicePort => ({ name, port: number, targetPort: k8s.IntOrString.fromString(name) });
     const health = (query: string, periodSeconds: number, failureThreshold: number) =>
       PlatformWorkload.httpProbe(`/health${query}`, 'client', { timeoutSeconds: 5, periodSeconds, failureThreshold });
-    this.service.render({
+    this._service.render({
       clientPorts: [port('client', CLIENT_PORT)],
       headlessPorts: [port('client', CLIENT_PORT), port('peer', PEER_PORT)],
       container: {
@@ -83,7 +74,7 @@ export class Etcd extends Construct {
 
   /** Client endpoint, as components get it in `ETCD_ENDPOINTS` (no scheme, like the upstream chart). */
   public get endpoint(): string {
-    return `${this.service.host}:${CLIENT_PORT}`;
+    return `${this._service.host}:${CLIENT_PORT}`;
   }
 }
 

@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DynamoPlatform } from './dynamo-platform';
 import { PropError } from '../common/errors';
+import { ComponentType } from '../graph/component-type';
 import { DynamoNames } from '../graph/names';
+import { GraphLabels } from '../security/graph-labels';
 
 /**
  * A ServiceAccount, by name and namespace.
@@ -124,9 +126,15 @@ interface PodMonitorSpec {
 }
 
 const POD_MONITORS: { [key: string]: PodMonitorSpec } = {
-  frontend: { suffix: 'frontend', componentTypes: ['frontend'], port: 'http', honorLabels: true, relabelDynamoNamespace: true },
-  workers: { suffix: 'worker', componentTypes: ['worker', 'prefill', 'decode'], port: 'system', honorLabels: false, relabelDynamoNamespace: false },
-  planner: { suffix: 'planner', componentTypes: ['planner'], port: 'metrics', honorLabels: false, relabelDynamoNamespace: false },
+  frontend: { suffix: 'frontend', componentTypes: [ComponentType.FRONTEND], port: 'http', honorLabels: true, relabelDynamoNamespace: true },
+  workers: {
+    suffix: 'worker',
+    componentTypes: [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE],
+    port: 'system',
+    honorLabels: false,
+    relabelDynamoNamespace: false,
+  },
+  planner: { suffix: 'planner', componentTypes: [ComponentType.PLANNER], port: 'metrics', honorLabels: false, relabelDynamoNamespace: false },
 };
 
 /**
@@ -160,9 +168,9 @@ export class DynamoMonitoring extends Construct {
       action: 'replace',
     });
     return [
-      copy('nvidia.com/dynamo-graph-deployment-name', DynamoMonitoring.GRAPH_LABEL),
-      copy('nvidia.com/dynamo-component', DynamoMonitoring.COMPONENT_LABEL),
-      copy('nvidia.com/dynamo-component-type', 'dynamo_component_type'),
+      copy(GraphLabels.GRAPH, DynamoMonitoring.GRAPH_LABEL),
+      copy(GraphLabels.COMPONENT, DynamoMonitoring.COMPONENT_LABEL),
+      copy(GraphLabels.COMPONENT_TYPE, 'dynamo_component_type'),
       ...(withDynamoNamespace ? [copy('nvidia.com/dynamo-namespace', 'dynamo_namespace')] : []),
     ];
   }
@@ -198,7 +206,7 @@ export class DynamoMonitoring extends Construct {
         spec: {
           selector: {
             matchExpressions: [
-              { key: 'nvidia.com/dynamo-component-type', operator: 'In', values: spec.componentTypes },
+              { key: GraphLabels.COMPONENT_TYPE, operator: 'In', values: spec.componentTypes },
               { key: 'nvidia.com/metrics-enabled', operator: 'In', values: ['true'] },
             ],
           },

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PlatformService, PlatformServiceDefaults, PlatformServiceOptions, PlatformServiceProps, ServiceConnection } from './platform-service';
+import { BundledService, PlatformServiceDefaults, PlatformServiceOptions, PlatformServiceProps, ServiceConnection } from './platform-service';
 import { PlatformWorkload } from './platform-workload';
 
 const CLIENT_PORT = 4222;
@@ -27,7 +27,7 @@ const DEFAULTS: PlatformServiceDefaults = {
  * Unlike the upstream chart, there is no config-reloader sidecar: a config change rolls the pod through a checksum
  * annotation, which is what a GitOps sync does anyway.
  */
-export class Nats extends Construct {
+export class Nats extends BundledService {
   /** nats.conf: the upstream chart's settings plus Dynamo's 15 MiB max payload; the store may use the whole volume. */
   private static config(storage: Size): string {
     return [
@@ -47,27 +47,18 @@ export class Nats extends Construct {
     ].join('\n');
   }
 
-  /** Name of the StatefulSet and client Service. */
-  public readonly name: string;
-  /** Namespace of the server. */
-  public readonly namespace: string;
-  private readonly service: PlatformService;
-
   constructor(scope: Construct, id: string, props: PlatformServiceProps = {}) {
-    super(scope, id);
-    this.service = new PlatformService(this, props, DEFAULTS);
-    this.name = this.service.name;
-    this.namespace = this.service.namespace;
-    const config = Nats.config(this.service.storageSize);
+    super(scope, id, props, DEFAULTS);
+    const config = Nats.config(this._service.storageSize);
     const configMap = `${this.name}-config`;
-    new k8s.KubeConfigMap(this, 'Config', { metadata: this.service.metadata(configMap), data: { 'nats.conf': config } });
+    new k8s.KubeConfigMap(this, 'Config', { metadata: this._service.metadata(configMap), data: { 'nats.conf': config } });
 
     const port = (name: string, number: number, appProtocol: string): k8s.ServicePort =>
       ({ name, port: number, targetPort: k8s.IntOrString.fromString(name), appProtocol });
     const healthz = (query: string, periodSeconds: number, failureThreshold: number) =>
       PlatformWorkload.httpProbe(`/healthz${query}`, 'monitor', { initialDelaySeconds: 10, timeoutSeconds: 5, periodSeconds, failureThreshold });
     const dataVolume = `${this.name}-js`;
-    this.service.render({
+    this._service.render({
       clientPorts: [port('nats', CLIENT_PORT, 'tcp')],
       headlessPorts: [port('nats', CLIENT_PORT, 'tcp'), port('monitor', MONITOR_PORT, 'http')],
       annotations: { 'checksum/config': PlatformWorkload.checksum(config), 'sidecar.istio.io/inject': 'false' },
@@ -102,14 +93,14 @@ export class Nats extends Construct {
     });
 
     new k8s.KubePodDisruptionBudget(this, 'Budget', {
-      metadata: this.service.metadata(this.name),
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.service.selector } },
+      metadata: this._service.metadata(this.name),
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this._service.selector } },
     });
   }
 
   /** Client URL, as components get it in `NATS_SERVER`. */
   public get address(): string {
-    return `nats://${this.service.host}:${CLIENT_PORT}`;
+    return `nats://${this._service.host}:${CLIENT_PORT}`;
   }
 }
 

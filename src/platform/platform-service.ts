@@ -29,7 +29,10 @@ export interface PlatformServiceOptions {
   readonly storageClassName?: string;
 
   /**
-   * Resources of the container; unset fields keep their defaults.
+   * Requests and limits of the container; unset fields keep their defaults, ephemeral storage is unset unless given.
+   * cdk8s-plus `ContainerResources` rather than the graph's `ComponentResources`: platform pods keep the upstream
+   * chart's separate requests and limits (CPU limits included, which quota'd platform namespaces require), where graph
+   * components request CPU without a limit and limit memory at its request.
    * @default - `Nats`: requests 200m CPU / 256Mi, limits 1 CPU / 1024Mi; `Etcd`: requests 250m CPU / 512Mi, limits 1 CPU / 2048Mi
    */
   readonly resources?: ContainerResources;
@@ -162,6 +165,26 @@ export class PlatformService {
         volumeClaimTemplates: [PlatformWorkload.volumeClaim(pod.dataVolume, this.storageSize, this.props.storageClassName)],
       },
     });
+  }
+}
+
+/**
+ * What `Nats` and `Etcd` share: their name and namespace, resolved and validated by the `PlatformService` they render.
+ * @internal
+ */
+export abstract class BundledService extends Construct {
+  /** Name of the StatefulSet and client Service. */
+  public readonly name: string;
+  /** Namespace of the service. */
+  public readonly namespace: string;
+  /** @internal */
+  protected readonly _service: PlatformService;
+
+  protected constructor(scope: Construct, id: string, props: PlatformServiceProps, defaults: PlatformServiceDefaults) {
+    super(scope, id);
+    this._service = new PlatformService(this, props, defaults);
+    this.name = this._service.name;
+    this.namespace = this._service.namespace;
   }
 }
 

@@ -31,22 +31,37 @@ export interface ProbeTiming {
  * @internal
  */
 export class PlatformWorkload {
-  /** Requests and limits from the user's `ContainerResources`, each field falling back to `defaults`. */
+  /**
+   * Requests and limits from the user's `ContainerResources`, CPU and memory falling back to `defaults`; ephemeral
+   * storage only where the user sets it (the pods write nothing large outside their volumes).
+   */
   public static resources(user: ContainerResources | undefined, defaults: ResourceDefaults): k8s.ResourceRequirements {
     const cpu = (c: Cpu | undefined, fallback: string) => k8s.Quantity.fromString(c?.amount ?? fallback);
-    const memory = (s: Size | undefined, fallback: string) => k8s.Quantity.fromString(s ? `${s.toMebibytes()}Mi` : fallback);
+    const mib = (s: Size) => k8s.Quantity.fromString(`${s.toMebibytes()}Mi`);
+    const memory = (s: Size | undefined, fallback: string) => (s ? mib(s) : k8s.Quantity.fromString(fallback));
+    const disk = (s: Size | undefined): { [key: string]: k8s.Quantity } => (s ? { 'ephemeral-storage': mib(s) } : {});
     return {
-      requests: { cpu: cpu(user?.cpu?.request, defaults.cpuRequest), memory: memory(user?.memory?.request, defaults.memoryRequest) },
-      limits: { cpu: cpu(user?.cpu?.limit, defaults.cpuLimit), memory: memory(user?.memory?.limit, defaults.memoryLimit) },
+      requests: {
+        cpu: cpu(user?.cpu?.request, defaults.cpuRequest),
+        memory: memory(user?.memory?.request, defaults.memoryRequest),
+        ...disk(user?.ephemeralStorage?.request),
+      },
+      limits: {
+        cpu: cpu(user?.cpu?.limit, defaults.cpuLimit),
+        memory: memory(user?.memory?.limit, defaults.memoryLimit),
+        ...disk(user?.ephemeralStorage?.limit),
+      },
     };
   }
 
-  /** Throws unless memory sizes are whole MiB and no request exceeds its limit (after defaults are applied). */
+  /** Throws unless sizes are whole MiB and no request exceeds its limit (after defaults are applied). */
   public static checkResources(scope: IConstruct, prop: string, user: ContainerResources | undefined, defaults: ResourceDefaults): void {
     if (user === undefined) return;
     const oneMiB = Size.mebibytes(1);
-    PlatformWorkload.checkSize(scope, `${prop}.memory.request`, user.memory?.request, oneMiB);
-    PlatformWorkload.checkSize(scope, `${prop}.memory.limit`, user.memory?.limit, oneMiB);
+    for (const kind of ['memory', 'ephemeralStorage'] as const) {
+      PlatformWorkload.checkSize(scope, `${prop}.${kind}.request`, user[kind]?.request, oneMiB);
+      PlatformWorkload.checkSize(scope, `${prop}.${kind}.limit`, user[kind]?.limit, oneMiB);
+    }
     const r = PlatformWorkload.resources(user, defaults);
     const cores = (q: k8s.Quantity) => (String(q.value).endsWith('m') ? Number(String(q.value).slice(0, -1)) / 1000 : Number(q.value));
     const mib = (q: k8s.Quantity) => Number(String(q.value).slice(0, -2));
@@ -55,6 +70,9 @@ export class PlatformWorkload {
       `at most the CPU limit (${limits.cpu.value})`);
     PropError.check(mib(requests.memory) <= mib(limits.memory), scope, `${prop}.memory.request`, requests.memory.value,
       `at most the memory limit (${limits.memory.value})`);
+    const disk = { request: requests['ephemeral-storage'], limit: limits['ephemeral-storage'] };
+    PropError.check(!disk.request || !disk.limit || mib(disk.request) <= mib(disk.limit), scope, `${prop}.ephemeralStorage.request`,
+      disk.request?.value, `at most the ephemeral storage limit (${disk.limit?.value})`);
   }
 
   /** An HTTP GET probe on a named container port. */

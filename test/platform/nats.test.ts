@@ -82,14 +82,21 @@ describe('Nats', () => {
       image: 'registry.example.com/nats:2.11.1-alpine',
       storageSize: Size.gibibytes(50),
       storageClassName: 'fast-ssd',
-      resources: { cpu: { request: Cpu.millis(500) }, memory: { limit: Size.gibibytes(2) } },
+      resources: {
+        cpu: { request: Cpu.millis(500) },
+        memory: { limit: Size.gibibytes(2) },
+        ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+      },
     });
     expectValid(custom.objects);
     expect(custom.nats.address).toBe('nats://events.infra.svc.cluster.local:4222');
     const sts = of(custom.objects, 'StatefulSet');
     expect(sts.spec.template.spec.containers[0].image).toBe('registry.example.com/nats:2.11.1-alpine');
     expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast-ssd', resources: { requests: { storage: '51200Mi' } } });
-    expect(sts.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '2048Mi' } });
+    expect(sts.spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '64Mi' },
+      limits: { 'cpu': '1', 'memory': '2048Mi', 'ephemeral-storage': '256Mi' },
+    });
   });
 
   test('max_file_store always equals the volume size', () => {
@@ -108,6 +115,9 @@ describe('Nats', () => {
     ['image without tag', { image: 'nats' }, /'image' is 'nats': allowed: an image reference pinned/],
     ['small volume', { storageSize: Size.mebibytes(512) }, /'storageSize' is '512Mi': allowed: a whole number of MiB, at least 1Gi/],
     ['request above limit', { resources: { cpu: { request: Cpu.units(2) } } }, /'resources.cpu.request' is '2': allowed: at most the CPU limit \(1\)/],
+    ['disk request above limit', { resources: { ephemeralStorage: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
+      /\[test\/Nats\] 'resources.ephemeralStorage.request' is '2048Mi': allowed: at most the ephemeral storage limit \(1024Mi\)/],
+    ['fractional disk', { resources: { ephemeralStorage: { limit: Size.kibibytes(1536) } } }, /'resources.ephemeralStorage.limit' is '1536Ki': allowed: a whole number of MiB/],
   ])('bad %s', (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
