@@ -30,6 +30,11 @@ export class HpaPoolAutoscaler extends PoolAutoscaler {
   /** The HorizontalPodAutoscaler. */
   public readonly apiObject: k8s.KubeHorizontalPodAutoscalerV2;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props the pool, replica bounds and metrics
+   */
   constructor(scope: Construct, id: string, props: HpaPoolAutoscalerProps) {
     super(scope, id, props);
     this.apiObject = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {

@@ -36,6 +36,11 @@ export class KedaPoolAutoscaler extends PoolAutoscaler {
   /** The ScaledObject. */
   public readonly apiObject: ApiObject;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props the pool, replica bounds, metrics and Prometheus
+   */
   constructor(scope: Construct, id: string, props: KedaPoolAutoscalerProps) {
     super(scope, id, props);
     const url = props.prometheusUrl ?? DynamoMonitoring.DEFAULT_PROMETHEUS_URL;

@@ -53,6 +53,11 @@ export abstract class PoolAutoscaler extends Construct {
   /** @internal */
   protected readonly _scaleDownSeconds?: number;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props the pool, replica bounds and metrics
+   */
   protected constructor(scope: Construct, id: string, props: PoolAutoscalerProps) {
     super(scope, id);
     this.target = props.target;

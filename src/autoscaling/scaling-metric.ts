@@ -154,6 +154,7 @@ export class ScalingMetric {
 
   /**
    * Any Prometheus query, for signals not covered above.
+   * @param props the metric's name, its query and the target value (per replica or for the whole pool)
    */
   public static custom(props: CustomScalingMetricProps): ScalingMetric {
     return new ScalingMetric('custom', props.target, (scope, prop) => {

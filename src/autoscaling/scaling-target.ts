@@ -32,6 +32,7 @@ export interface ScalingAdapterProps {
 export class ScalingTarget {
   /**
    * A pool (or the frontend) of a `DynamoGraph` in this app. The autoscaler turns its scaling adapter on.
+   * @param component a worker pool or frontend of a graph in this app
    */
   public static pool(component: DynamoComponent): ScalingTarget {
     return new ScalingTarget(component.graph.name, component.componentName, () => component.graph.namespace, component.graph.backend, component);
@@ -39,6 +40,7 @@ export class ScalingTarget {
 
   /**
    * A component of a graph defined elsewhere, by name.
+   * @param props the graph and component names, and the graph's namespace and engine when known
    */
   public static adapter(props: ScalingAdapterProps): ScalingTarget {
     return new ScalingTarget(props.graphName, props.componentName, () => props.namespace, props.backend);

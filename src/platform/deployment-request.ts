@@ -251,6 +251,11 @@ export class DynamoGraphDeploymentRequest extends Construct {
   /** The Planner settings with the request's SLA and GPU budget filled in. */
   private readonly planner?: PlannerSettings;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props the model, targets and hardware to profile for
+   */
   constructor(scope: Construct, id: string, props: DynamoGraphDeploymentRequestProps) {
     super(scope, id);
     this.props = props;

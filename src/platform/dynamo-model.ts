@@ -169,6 +169,11 @@ export class DynamoModel extends Construct {
   /** Where the weights come from. */
   public readonly source?: ModelSource;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props the model, its base model and where its weights come from
+   */
   constructor(scope: Construct, id: string, props: DynamoModelProps) {
     super(scope, id);
     this.type = props.type ?? DynamoModelType.LORA;

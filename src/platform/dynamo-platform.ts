@@ -225,6 +225,11 @@ export class DynamoPlatform extends Construct {
   /** The Pod Security Standard the rendered Namespace enforces; undefined when the Namespace is not rendered. */
   private readonly enforcedPodSecurity?: PodSecurityLevel;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props operator version, scope, certificates and optional services
+   */
   constructor(scope: Construct, id: string, props: DynamoPlatformProps = {}) {
     super(scope, id);
     this.namespace = props.namespace ?? 'dynamo-system';

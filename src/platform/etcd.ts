@@ -26,6 +26,11 @@ const DEFAULTS: PlatformServiceDefaults = {
  * manifests cannot express. Point the platform at an external etcd cluster when you need more.
  */
 export class Etcd extends BundledService {
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props name, namespace, image, storage and resources
+   */
   constructor(scope: Construct, id: string, props: PlatformServiceProps = {}) {
     super(scope, id, props, DEFAULTS);
 
@@ -83,12 +88,18 @@ export class Etcd extends BundledService {
  * endpoints to every component as `ETCD_ENDPOINTS`.
  */
 export class EtcdConnection {
-  /** Installs an `Etcd` member next to the operator. */
+  /**
+   * Installs an `Etcd` member next to the operator.
+   * @param options image, storage and resources of the etcd member
+   */
   public static install(options: PlatformServiceOptions = {}): EtcdConnection {
     return new EtcdConnection(ServiceConnection.install(options, (scope, props) => new Etcd(scope, 'Etcd', props).endpoint));
   }
 
-  /** Uses existing etcd endpoints, comma-separated, e.g. `http://etcd-0.etcd:2379,http://etcd-1.etcd:2379`. */
+  /**
+   * Uses existing etcd endpoints, comma-separated, e.g. `http://etcd-0.etcd:2379,http://etcd-1.etcd:2379`.
+   * @param endpoints `host:port` or `http(s)://host:port`, separated by commas
+   */
   public static external(endpoints: string): EtcdConnection {
     return new EtcdConnection(ServiceConnection.external(endpoints, /^(https?:\/\/)?[^\s,/:]+:\d{1,5}$/,
       'etcd endpoints \'host:port\' or \'http(s)://host:port\' separated by commas'));

@@ -112,6 +112,11 @@ export class FluxKustomization extends Construct {
   /** Namespace of the Kustomization object. */
   public readonly namespace: string;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props the source, path and dependencies of the Kustomization
+   */
   constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
     super(scope, id);
     this.name = props.name ?? DynamoNames.fromId(id);

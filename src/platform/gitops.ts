@@ -52,6 +52,8 @@ export class GitOps {
    * CRDs the operator or an add-on installs, `SkipDryRunOnMissingResource=true`. Objects that already carry a wave
    * (such as those `DynamoPlatform` stamps) keep it. Call it after the chart's contents are defined: objects added
    * later are reported at synth.
+   * @param scope construct whose API objects are stamped, usually a chart
+   * @param options a fixed wave for all of them, instead of one per kind
    */
   public static argoCd(scope: IConstruct, options: ArgoCdOptions = {}): void {
     PropError.integer(scope, 'wave', options.wave, -1000, 1000);
@@ -81,6 +83,8 @@ export class GitOps {
    * The ArgoCD sync wave of an object by kind: namespaces, CRDs, RBAC, then what graphs mount (ConfigMaps,
    * Secrets, PVCs, model-download Jobs), then graphs and requests, then autoscalers, monitors and LoRA models.
    * `argoCd()` moves a PersistentVolumeClaim to the wave of its first consumer instead (see there).
+   * @param apiVersion the object's `apiVersion`, e.g. `nvidia.com/v1beta1`
+   * @param kind the object's `kind`, e.g. `DynamoGraphDeployment`
    */
   public static argoCdWave(apiVersion: string, kind: string): number {
     const key = `${GitOps.group(apiVersion)}/${kind}`;
@@ -92,7 +96,11 @@ export class GitOps {
     return SyncWave.WORKLOAD_PREREQUISITES;
   }
 
-  /** True when the kind comes from a CRD (not a built-in API group), which may be missing when a sync starts. */
+  /**
+   * True when the kind comes from a CRD (not a built-in API group), which may be missing when a sync starts.
+   * @param apiVersion the object's `apiVersion`, e.g. `keda.sh/v1alpha1`
+   * @param kind the object's `kind`, e.g. `ScaledObject`
+   */
   public static needsCrd(apiVersion: string, kind: string): boolean {
     return kind !== 'CustomResourceDefinition' && !BUILT_IN_GROUPS.has(GitOps.group(apiVersion));
   }

@@ -178,6 +178,11 @@ export class DynamoMonitoring extends Construct {
   /** The PodMonitors and ServiceMonitor (and RBAC) rendered. */
   public readonly apiObjects: ApiObject[] = [];
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props which pods to scrape, where, and how often
+   */
   constructor(scope: Construct, id: string, props: DynamoMonitoringProps = {}) {
     super(scope, id);
     const prefix = props.namePrefix ?? 'dynamo-graphs';

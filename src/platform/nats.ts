@@ -47,6 +47,11 @@ export class Nats extends BundledService {
     ].join('\n');
   }
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`
+   * @param props name, namespace, image, storage and resources
+   */
   constructor(scope: Construct, id: string, props: PlatformServiceProps = {}) {
     super(scope, id, props, DEFAULTS);
     const config = Nats.config(this._service.storageSize);
@@ -109,12 +114,18 @@ export class Nats extends BundledService {
  * or a NATS request-trace sink; the operator passes the address to every component as `NATS_SERVER`.
  */
 export class NatsConnection {
-  /** Installs a `Nats` server next to the operator. */
+  /**
+   * Installs a `Nats` server next to the operator.
+   * @param options image, storage and resources of the NATS server
+   */
   public static install(options: PlatformServiceOptions = {}): NatsConnection {
     return new NatsConnection(ServiceConnection.install(options, (scope, props) => new Nats(scope, 'Nats', props).address));
   }
 
-  /** Uses an existing NATS server, e.g. `nats://nats.messaging.svc.cluster.local:4222`. */
+  /**
+   * Uses an existing NATS server, e.g. `nats://nats.messaging.svc.cluster.local:4222`.
+   * @param address NATS URLs (`nats://`, `tls://`, `ws://` or `wss://`), separated by commas
+   */
   public static external(address: string): NatsConnection {
     return new NatsConnection(ServiceConnection.external(address, /^(nats|tls|ws|wss):\/\/[^\s,/]+$/,
       'NATS URLs separated by commas, such as \'nats://nats.messaging.svc.cluster.local:4222\''));

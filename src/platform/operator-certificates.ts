@@ -37,6 +37,7 @@ export class WebhookCertificates {
 
   /**
    * You create the certificate Secret yourself (`certProvisionMode: manual`).
+   * @param options the Secret that holds the certificate, and the CA bundle if nothing injects it
    */
   public static external(options: ExternalCertificateOptions = {}): WebhookCertificates {
     return new WebhookCertificates('external', options.secretName ?? 'webhook-server-cert', options.caBundle);

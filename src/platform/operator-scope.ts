@@ -38,6 +38,7 @@ export class OperatorScope {
   /**
    * The operator watches one namespace and needs no cluster-wide write access. Upstream marks this mode deprecated
    * and meant for development and testing; CRDs and conversion come from a cluster-wide operator.
+   * @param options the watched namespace and the timings of its Lease
    */
   public static namespaceRestricted(options: NamespaceRestrictionOptions = {}): OperatorScope {
     return new OperatorScope(options);

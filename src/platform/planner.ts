@@ -80,6 +80,11 @@ export class Planner extends DynamoComponent {
   public readonly rbac: PlannerRbac;
   private readonly settings: PlannerProps;
 
+  /**
+   * @param graph the graph the Planner joins as a component
+   * @param id construct id, unique within the graph; the default component name
+   * @param props Planner settings, mode and permissions
+   */
   public constructor(graph: DynamoGraph, id: string, props: PlannerProps = {}) {
     super(graph, id, ComponentType.PLANNER, props);
     // A graph built from an SLA plan gives the targets and the GPU budget the plan was made for.

@@ -33,6 +33,8 @@ export class SyncWave {
 
   /**
    * Puts every API object in `scope` (the scope itself included) into `wave`.
+   * @param scope construct whose API objects (its own included) get the wave
+   * @param wave the ArgoCD sync wave, e.g. `SyncWave.GRAPHS`
    */
   public static annotate(scope: IConstruct, wave: number): void {
     for (const obj of SyncWave._apiObjects(scope)) {
