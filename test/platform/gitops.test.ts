@@ -6,6 +6,11 @@ import {
   SyncWave,
 } from '../../src';
 import { disaggGraph } from '../autoscaling/fixtures';
+import { expectValid } from '../support/validate';
+
+/** A claim as the API server accepts it (a storage request is required). */
+const claimSpec = (accessMode: string): k8s.PersistentVolumeClaimSpec =>
+  ({ accessModes: [accessMode], resources: { requests: { storage: k8s.Quantity.fromString('10Gi') } } });
 
 /** The ArgoCD annotations of each kind (other annotations, e.g. policy records, are not GitOps' business). */
 const annotationsByKind = (chart: any) => Object.fromEntries(Testing.synth(chart).map((o: any) => [o.kind,
@@ -15,7 +20,7 @@ describe('GitOps.argoCd', () => {
   test('waves by kind, and the dry-run skip only on kinds from CRDs', () => {
     const { chart, graph, decode } = disaggGraph();
     new k8s.KubeServiceAccount(chart, 'Sa', { metadata: { name: 'sa' } });
-    new k8s.KubePersistentVolumeClaim(chart, 'Pvc', { metadata: { name: 'models' }, spec: { accessModes: ['ReadWriteMany'] } });
+    new k8s.KubePersistentVolumeClaim(chart, 'Pvc', { metadata: { name: 'models' }, spec: claimSpec('ReadWriteMany') });
     new KedaPoolAutoscaler(chart, 'Keda', { target: ScalingTarget.pool(decode), maxReplicas: 3, metrics: [ScalingMetric.kvCacheUsage(80)] });
     new DynamoModel(chart, 'Lora', { graph, modelName: 'a/b', source: ModelSource.s3('adapters', 'b') });
     GitOps.argoCd(chart);
@@ -27,6 +32,7 @@ describe('GitOps.argoCd', () => {
     expect(a.ScaledObject).toEqual({ [SyncWave.ANNOTATION]: String(SyncWave.GRAPH_ADDONS), [GitOps.ARGOCD_SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' });
     expect(a.DynamoModel[SyncWave.ANNOTATION]).toBe(String(SyncWave.GRAPH_ADDONS));
     expect(chart.node.validate()).toEqual([]);
+    expectValid(Testing.synth(chart));
   });
 
   // A WaitForFirstConsumer claim stays Pending (ArgoCD: Progressing) until a pod mounts it; ArgoCD starts a wave only
@@ -38,7 +44,7 @@ describe('GitOps.argoCd', () => {
     const cache = new ModelCache(chart, 'Cache', { model: 'Qwen/Qwen3-0.6B', size: Size.gibibytes(10), namespace: 'llm' });
     new AggregatedPool(graph, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM, modelCache: cache });
     const claim = (name: string, namespace = 'llm') =>
-      new k8s.KubePersistentVolumeClaim(chart, `Claim-${name}-${namespace}`, { metadata: { name, namespace }, spec: { accessModes: ['ReadWriteOnce'] } });
+      new k8s.KubePersistentVolumeClaim(chart, `Claim-${name}-${namespace}`, { metadata: { name, namespace }, spec: claimSpec('ReadWriteOnce') });
     claim('compile-cache');
     claim('scratch');
     claim('scratch', 'other');
@@ -48,7 +54,14 @@ describe('GitOps.argoCd', () => {
       apiVersion: 'nvidia.com/v1beta1',
       kind: 'DynamoGraphDeployment',
       metadata: { name: 'foreign', namespace: 'llm' },
-      spec: { components: [{ name: 'W', type: 'worker', compilationCache: { pvcName: 'compile-cache' } }] },
+      spec: {
+        components: [{
+          name: 'W',
+          type: 'worker',
+          compilationCache: { pvcName: 'compile-cache' },
+          podTemplate: { spec: { containers: [{ name: 'main', image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0' }] } },
+        }],
+      },
     });
     new k8s.KubeDeployment(chart, 'Tool', {
       metadata: { name: 'tool', namespace: 'llm' },
@@ -61,7 +74,9 @@ describe('GitOps.argoCd', () => {
       },
     });
     GitOps.argoCd(chart);
-    const waves = Object.fromEntries(Testing.synth(chart).filter((o: any) => o.kind === 'PersistentVolumeClaim')
+    const objects = Testing.synth(chart);
+    expectValid(objects);
+    const waves = Object.fromEntries(objects.filter((o: any) => o.kind === 'PersistentVolumeClaim')
       .map((o: any) => [`${o.metadata.namespace}/${o.metadata.name}`, Number(o.metadata.annotations[SyncWave.ANNOTATION])]));
     expect(waves).toEqual({
       // The download Job mounts it in the prerequisites wave, before the graph.
@@ -76,17 +91,28 @@ describe('GitOps.argoCd', () => {
 
   test('keeps existing waves and merges sync options', () => {
     const chart = Testing.chart();
-    new ApiObject(chart, 'Crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x.example.com' } });
-    new ApiObject(chart, 'Thing', {
-      apiVersion: 'example.com/v1',
-      kind: 'Thing',
+    new k8s.KubeCustomResourceDefinition(chart, 'Crd', {
+      metadata: { name: 'things.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Thing', plural: 'things' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openApiv3Schema: { type: 'object' } } }],
+      },
+    });
+    // A kind from a CRD the sync may not find yet, with a wave and a sync option of its own.
+    new ApiObject(chart, 'Monitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
       metadata: { name: 't', annotations: { [SyncWave.ANNOTATION]: '3', [GitOps.ARGOCD_SYNC_OPTIONS]: 'Prune=false' } },
+      spec: { selector: { matchLabels: { app: 't' } }, podMetricsEndpoints: [{ port: 'metrics' }] },
     });
     GitOps.argoCd(chart);
     GitOps.argoCd(chart);
     const a = annotationsByKind(chart);
     expect(a.CustomResourceDefinition).toEqual({ [SyncWave.ANNOTATION]: String(SyncWave.CRDS) });
-    expect(a.Thing).toEqual({ [SyncWave.ANNOTATION]: '3', [GitOps.ARGOCD_SYNC_OPTIONS]: 'Prune=false,SkipDryRunOnMissingResource=true' });
+    expect(a.PodMonitor).toEqual({ [SyncWave.ANNOTATION]: '3', [GitOps.ARGOCD_SYNC_OPTIONS]: 'Prune=false,SkipDryRunOnMissingResource=true' });
+    expectValid(Testing.synth(chart));
   });
 
   test('an explicit wave wins', () => {
@@ -94,6 +120,7 @@ describe('GitOps.argoCd', () => {
     new k8s.KubeConfigMap(chart, 'Cm', { metadata: { name: 'c' } });
     GitOps.argoCd(chart, { wave: 42 });
     expect(annotationsByKind(chart).ConfigMap[SyncWave.ANNOTATION]).toBe('42');
+    expectValid(Testing.synth(chart));
     expect(() => GitOps.argoCd(chart, { wave: 1.5 })).toThrow(/'wave' is 1\.5/);
   });
 
@@ -133,6 +160,10 @@ describe('one ArgoCD sync of an empty cluster (examples/gitops)', () => {
   };
   const operator = only('Deployment');
   const webhookConfigs = objects.filter(o => /WebhookConfiguration$/.test(o.kind));
+
+  test('every object is valid', () => {
+    expectValid(objects);
+  });
 
   test('every object has a wave, and every namespace comes first', () => {
     expect(objects.filter(o => Number.isNaN(wave(o)))).toEqual([]);

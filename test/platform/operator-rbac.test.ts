@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { ALL, covers, permissions, READ, RuleLike, rules } from './operator-rbac-support';
 import { DynamoPlatform, DynamoPlatformProps } from '../../src/platform/dynamo-platform';
 import { OperatorScope } from '../../src/platform/operator-scope';
+import { expectValid } from '../support/validate';
 
 /**
  * Every Role and ClusterRole the platform renders, and every binding, checked permission by permission against the
@@ -185,6 +186,10 @@ describe.each<[string, DynamoPlatformProps, ExpectedRole[]]>([
   const objects = synth(props);
   const roles = objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
   const bindings = objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
+
+  test('every object is valid', () => {
+    expectValid(objects);
+  });
 
   test('renders exactly the upstream roles and bindings, no more', () => {
     expect(roles.map((r) => `${r.kind}/${r.metadata.name}`).sort()).toEqual(expected.map((e) => `${e.kind}/${e.name}`).sort());

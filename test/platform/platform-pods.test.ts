@@ -6,6 +6,7 @@ import { Etcd, EtcdConnection } from '../../src/platform/etcd';
 import { Nats, NatsConnection } from '../../src/platform/nats';
 import { WebhookCertificates } from '../../src/platform/operator-certificates';
 import { OperatorScope } from '../../src/platform/operator-scope';
+import { expectValid } from '../support/validate';
 
 /**
  * Every pod the platform can render (operator, NATS, etcd, in every mode) runs hardened: non-root under the
@@ -44,25 +45,26 @@ function pods(objects: any[], label: string): RenderedPod[] {
   }));
 }
 
-function allPods(): RenderedPod[] {
-  const rendered = PLATFORMS.flatMap(([label, props]) => {
-    const chart = Testing.chart();
-    new DynamoPlatform(chart, 'Platform', props);
-    return pods(Testing.synth(chart), label);
-  });
-  const standalone = (build: (chart: Chart) => void, label: string) => {
+/** What each platform and standalone service synthesizes, by label. */
+function synthesizeAll(): Array<[string, any[]]> {
+  const synth = (label: string, build: (chart: Chart) => void): [string, any[]] => {
     const chart = Testing.chart();
     build(chart);
-    return pods(Testing.synth(chart), label);
+    return [label, Testing.synth(chart)];
   };
   return [
-    ...rendered,
-    ...standalone((c) => new Nats(c, 'Nats'), 'Nats alone'),
-    ...standalone((c) => new Etcd(c, 'Etcd'), 'Etcd alone'),
+    ...PLATFORMS.map(([label, props]) => synth(label, (c) => new DynamoPlatform(c, 'Platform', props))),
+    synth('Nats alone', (c) => new Nats(c, 'Nats')),
+    synth('Etcd alone', (c) => new Etcd(c, 'Etcd')),
   ];
 }
 
-const ALL_PODS = allPods();
+const SYNTHESIZED = synthesizeAll();
+const ALL_PODS = SYNTHESIZED.flatMap(([label, objects]) => pods(objects, label));
+
+test.each(SYNTHESIZED)('%s: every object is valid', (_label, objects) => {
+  expectValid(objects);
+});
 const CASES = ALL_PODS.map((p) => [p.where, p] as const);
 
 test('the loop sees the operator, NATS and etcd in every mode', () => {

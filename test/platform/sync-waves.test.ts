@@ -1,6 +1,7 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SyncWave } from '../../src/platform/sync-waves';
+import { expectValid } from '../support/validate';
 
 describe('SyncWave', () => {
   test('waves order namespace, CRDs, RBAC, config, operator, prerequisites, graphs, add-ons', () => {
@@ -21,8 +22,10 @@ describe('SyncWave', () => {
 
     SyncWave.annotate(group, SyncWave.GRAPHS);
 
-    const waves = Testing.synth(chart).map((o) => [o.metadata.name, o.metadata.annotations?.[SyncWave.ANNOTATION]]);
+    const objects = Testing.synth(chart);
+    const waves = objects.map((o) => [o.metadata.name, o.metadata.annotations?.[SyncWave.ANNOTATION]]);
     expect(waves).toEqual([['a', '10'], ['b', '10'], ['c', undefined]]);
+    expectValid(objects);
   });
 
   test.each([
