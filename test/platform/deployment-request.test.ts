@@ -76,7 +76,12 @@ describe('DynamoGraphDeploymentRequest', () => {
     const vramMb = (id: string, hardware: object) =>
       (new DynamoGraphDeploymentRequest(Testing.chart(), id, { model: 'Qwen/Qwen3-0.6B', hardware })._toSpec() as any).hardware?.vramMb;
     expect(vramMb('H100', { gpu: GpuProfile.H100_SXM })).toBe(81920);
-    expect(vramMb('L40S', { gpu: GpuProfile.L40S })).toBe(Math.floor(GpuProfile.L40S.memoryGiB * 1024));
+    // The usable 44.99 GiB the profile records, in whole MiB (the CRD field is MiB; rounding up would promise memory).
+    expect(vramMb('L40S', { gpu: GpuProfile.L40S })).toBe(46069);
+    for (const gpu of GpuProfile.all().filter(g => g.dynamoGpuSku !== undefined)) {
+      const mib = vramMb(`All-${gpu.name}`, { gpu });
+      expect([gpu.name, Number.isInteger(mib), gpu.memoryGiB * 1024 - mib >= 0 && gpu.memoryGiB * 1024 - mib < 1]).toEqual([gpu.name, true, true]);
+    }
     expect(vramMb('Override', { gpu: GpuProfile.H100_SXM, gpuMemory: Size.mebibytes(81559) })).toBe(81559);
     expect(vramMb('OverrideOnly', { gpuMemory: Size.gibibytes(80) })).toBe(81920);
     expect(vramMb('Discovered', { totalGpus: 8 })).toBeUndefined();
