@@ -2,6 +2,18 @@ import { GPU_FACTS, GpuFacts } from './gpu-facts';
 import { PropError } from '../common/errors';
 
 /**
+ * A tensor-core number format, for `GpuProfile.tflops()`.
+ */
+export enum ComputePrecision {
+  /** BF16 (FP16 runs at the same dense rate). */
+  BF16 = 'bf16',
+  /** FP8 (Hopper and later). */
+  FP8 = 'fp8',
+  /** FP4 (Blackwell and later). */
+  FP4 = 'fp4',
+}
+
+/**
  * A Multi-Instance GPU (MIG) profile, such as `1g.10gb` on an A100 80GB.
  *
  * Obtain one from `GpuProfile.mig(name)`; the catalog knows which profiles each GPU supports.
@@ -307,13 +319,16 @@ export class GpuProfile {
     throw PropError.invalid(`GpuProfile ${this.name}`, 'mig', name, [...this.migByName.keys()].join(', '), 'no such MIG profile on this GPU');
   }
 
-  /** Peak dense TFLOPS at a precision (`bf16`, `fp8`, `fp4`), or undefined when the tensor cores lack it. */
-  public tflops(precision: string): number | undefined {
+  /**
+   * Peak dense tensor-core TFLOPS at a precision, or undefined when the tensor cores lack it.
+   * @param precision the number format, e.g. `ComputePrecision.FP8`
+   */
+  public tflops(precision: ComputePrecision): number | undefined {
     switch (precision) {
-      case 'bf16': case 'fp16': return this.bf16Tflops;
-      case 'fp8': return this.fp8Tflops;
-      case 'fp4': return this.fp4Tflops;
-      default: throw PropError.invalid(`GpuProfile ${this.name}`, 'precision', precision, 'bf16, fp16, fp8, fp4');
+      case ComputePrecision.BF16: return this.bf16Tflops;
+      case ComputePrecision.FP8: return this.fp8Tflops;
+      case ComputePrecision.FP4: return this.fp4Tflops;
+      default: throw PropError.invalid(`GpuProfile ${this.name}`, 'precision', precision, Object.values(ComputePrecision).join(', '));
     }
   }
 

@@ -81,8 +81,8 @@ export interface DynamoGraphSlaProps extends DynamoGraphOptions {
   /**
    * The traffic to plan for. Batch sizes are planned for the average `inputSequenceLength + outputSequenceLength`;
    * the engines' maximum model length is `maxSequenceLength`, by default the model's context length lowered to what
-   * each engine's KV cache holds.
-   * @default - ISL 512, OSL 128
+   * each engine's KV cache holds. Its `requestRate` is required when `hardware.totalGpus` is not set.
+   * @default - ISL 512, OSL 128, no request rate (then `hardware.totalGpus` is required)
    */
   readonly workload?: Workload;
   /**
@@ -91,8 +91,9 @@ export interface DynamoGraphSlaProps extends DynamoGraphOptions {
    */
   readonly sla?: Sla;
   /**
-   * GPUs the graph may use. Give `totalGpus` here or `requestRate` in `workload`.
-   * @default - none beyond the GPU's node size
+   * GPUs the graph may use. One of `hardware.totalGpus` and `workload.requestRate` is required: the GPU budget, or
+   * the rate the graph is sized for.
+   * @default - no limits; then `workload.requestRate` is required
    */
   readonly hardware?: HardwareConstraints;
   /**

@@ -45,11 +45,20 @@ export interface PlanCandidate {
   readonly mode: ServingMode;
   /** The engine. */
   readonly backend: Backend;
-  /** The aggregated pool (aggregated mode). */
+  /**
+   * The aggregated pool (aggregated mode).
+   * @default - none in disaggregated mode
+   */
   readonly aggregated?: PoolPlan;
-  /** The prefill pool (disaggregated mode). */
+  /**
+   * The prefill pool (disaggregated mode).
+   * @default - none in aggregated mode
+   */
   readonly prefill?: PoolPlan;
-  /** The decode pool (disaggregated mode). */
+  /**
+   * The decode pool (disaggregated mode).
+   * @default - none in aggregated mode
+   */
   readonly decode?: PoolPlan;
   /** GPUs the deployment uses. */
   readonly gpus: number;
@@ -287,6 +296,7 @@ export class PlanResult {
    * The plan as text for people: the request, the chosen configuration and why, the best configuration per parallel
    * layout and the Pareto front as fixed-width tables (`>` marks the chosen row, `*` the rows that meet the SLA).
    * Deterministic: no timings.
+   * @param options how to render it (the title of the first line)
    */
   public toText(options: PlanTextOptions = {}): string {
     const r = this.request;

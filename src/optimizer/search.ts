@@ -1,11 +1,8 @@
 import { EngineLayout, ForwardPass } from './forward-pass';
-import { PlanCandidate, PoolPlan } from './plan-result';
+import { PlanCandidate, PoolPlan, ResolvedPlanRequest } from './plan-result';
 import { Queueing } from './queueing';
 import { ServingMode } from './sla';
 import { Backend } from '../engines/backend';
-import { GpuProfile } from '../gpu/gpu-profile';
-import { ModelArchitecture } from '../model/model-architecture';
-import { KvCacheDtype, Quantization } from '../model/precision';
 
 const GIB = 1024 ** 3;
 /** Decode / aggregated batch sizes tried (plus the largest batch the KV budget admits). */
@@ -16,39 +13,6 @@ const CHUNKS = [2048, 4096, 8192, 16384];
 const PREFILL_BATCHES = [1, 2, 4, 8];
 /** NIXL handshake per KV transfer, ms. */
 const KV_TRANSFER_OVERHEAD_MS = 0.5;
-
-/**
- * A plan request with every default applied and every value checked.
- * @internal
- */
-export interface ResolvedPlan {
-  readonly model: ModelArchitecture;
-  readonly gpu: GpuProfile;
-  readonly backends: Backend[];
-  readonly modes: ServingMode[];
-  readonly quantization: Quantization;
-  readonly kvCacheDtype: KvCacheDtype;
-  readonly isl: number;
-  readonly osl: number;
-  /** Longest request the engines accept: asked for (`maxSequenceLengthRequired`) or the model's context length. */
-  readonly maxSequenceLength: number;
-  readonly maxSequenceLengthRequired: boolean;
-  readonly requestRate?: number;
-  readonly totalGpus?: number;
-  readonly minGpusPerEngine: number;
-  readonly maxGpusPerEngine: number;
-  readonly gpusPerNode: number;
-  readonly ttftMs: number;
-  readonly itlMs: number;
-  /** Queueing assumptions with every default applied. */
-  readonly queueing: {
-    readonly arrivalVariability: number;
-    readonly serviceVariability: number;
-    readonly maxPrefillUtilisation: number;
-    readonly maxAggregatedLoad: number;
-    readonly decodeOccupancy: number;
-  };
-}
 
 /**
  * An evaluated deployment plus the numbers the search ranks by.
@@ -110,8 +74,8 @@ export class PlanSearch {
 
   private readonly queue: Queueing;
 
-  constructor(private readonly r: ResolvedPlan) {
-    this.queue = new Queueing(r.queueing.arrivalVariability, r.queueing.serviceVariability);
+  constructor(private readonly r: ResolvedPlanRequest) {
+    this.queue = new Queueing(r.queueing.arrivalVariability!, r.queueing.serviceVariability!);
   }
 
   public run(): ScoredCandidate[] {
@@ -183,7 +147,7 @@ export class PlanSearch {
    * what the budget holds.
    */
   private maxModelLen(fp: ForwardPass, tokens: number): number | undefined {
-    const { isl, osl, maxSequenceLength: max } = this.r;
+    const { inputSequenceLength: isl, outputSequenceLength: osl, maxSequenceLength: max } = this.r;
     if (fp.memory(isl + osl, tokens).maxSequences < 1) return undefined;
     const longest = fp.longestSequence(tokens, max);
     if (longest >= max) return max;
@@ -192,7 +156,7 @@ export class PlanSearch {
   }
 
   private pool(fp: ForwardPass, layout: Layout, workers: number, batch: number, tokens: number, maxLen: number): PoolPlan {
-    const mem = fp.memory(this.r.isl + this.r.osl, tokens);
+    const mem = fp.memory(this.r.inputSequenceLength + this.r.outputSequenceLength, tokens);
     const used = mem.weightBytes + mem.reserveBytes + batch * mem.kvBytesPerSequence;
     return {
       workers,
@@ -211,7 +175,7 @@ export class PlanSearch {
   }
 
   private aggregated(layouts: Layout[]): ScoredCandidate[] {
-    const { isl, osl } = this.r;
+    const { inputSequenceLength: isl, outputSequenceLength: osl } = this.r;
     const out: ScoredCandidate[] = [];
     for (const layout of layouts) {
       const fp = this.pass(layout);
@@ -230,7 +194,7 @@ export class PlanSearch {
           const capacity = cycle.capacity * pp;
           const laneMs = cycle.prefillLaneMs / pp;
           const batch = micro * pp;
-          const aggCap = this.r.queueing.maxAggregatedLoad;
+          const aggCap = this.r.queueing.maxAggregatedLoad!;
           const maxUtil = this.queue.maxUtilisation(firstTokenMs, laneMs, this.r.ttftMs, 1);
           const loadCap = Math.min(aggCap, maxUtil > 0 ? this.loadForLaneUtil(maxUtil, laneMs, capacity) : aggCap);
           const perWorker = (lambda: number) => firstTokenMs + this.queue.waitMs(lambda * laneMs / 1000, laneMs);
@@ -284,7 +248,7 @@ export class PlanSearch {
   }
 
   private disaggregated(backend: Backend, layouts: Layout[]): ScoredCandidate[] {
-    const { isl, osl } = this.r;
+    const { inputSequenceLength: isl, outputSequenceLength: osl } = this.r;
     const prefills: PrefillOption[] = [];
     const decodes: DecodeOption[] = [];
     for (const layout of layouts) {
@@ -360,11 +324,11 @@ export class PlanSearch {
   /** Rate-match x prefill : y decode workers for one prefill and one decode option. */
   private rateMatch(p: PrefillOption, d: DecodeOption): RateMatch | undefined {
     const idleTtft = p.serviceMs + p.transferMs;
-    const cap = this.r.queueing.maxPrefillUtilisation;
+    const cap = this.r.queueing.maxPrefillUtilisation!;
     const maxUtil = this.queue.maxUtilisation(idleTtft, p.occupancyMs, this.r.ttftMs, cap);
     const util = maxUtil > 0 ? maxUtil : cap;
     const prefillRate = p.capacity * util;
-    const decodeRate = d.capacity * this.r.queueing.decodeOccupancy;
+    const decodeRate = d.capacity * this.r.queueing.decodeOccupancy!;
     const gp = p.layout.gpus;
     const gd = d.layout.gpus;
     if (this.r.requestRate !== undefined) {
@@ -418,7 +382,7 @@ export class PlanSearch {
   }
 
   private candidate(c: Omit<PlanCandidate, 'tokensPerSecondPerGpu' | 'tokensPerSecondPerUser' | 'meetsSla'>, key: string): ScoredCandidate {
-    const tokensPerSecond = c.requestsPerSecond * this.r.osl;
+    const tokensPerSecond = c.requestsPerSecond * this.r.outputSequenceLength;
     const perBudgetGpu = tokensPerSecond / (this.r.requestRate === undefined ? this.r.totalGpus! : c.gpus);
     const violation = Math.max(c.ttftMs / this.r.ttftMs, c.itlMs / this.r.itlMs);
     return {

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { CALIBRATION } from './calibration/data';
 import { ForwardPass } from './forward-pass';
 import { Estimate, PlanCandidate, PlanResult, PoolPlan, ResolvedPlanRequest } from './plan-result';
-import { PlanSearch, ResolvedPlan, ScoredCandidate } from './search';
+import { PlanSearch, ScoredCandidate } from './search';
 import { EstimateMode, EstimateRequest, PlanRequest, QueueingAssumptions, ServingMode } from './sla';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
@@ -29,6 +29,8 @@ export class SlaOptimizer {
    * Searches aggregated and disaggregated deployments (tensor parallelism, pipeline stages when a node cannot hold the
    * model, expert parallelism for MoE, batch sizes, token budgets, prefill:decode ratios).
    * Throws naming the closest configuration and the limit it misses when nothing meets the SLA, unless `bestEffort`.
+   * @param request the model, GPU, traffic, latency targets and hardware limits to plan for; either
+   * `hardware.totalGpus` or `workload.requestRate` is required
    */
   public static plan(request: PlanRequest): PlanResult {
     const r = SlaOptimizer.resolve(request);
@@ -48,30 +50,9 @@ export class SlaOptimizer {
       best = meeting[0];
     } else {
       const closest = [...all].sort((a, b) => a.violation - b.violation || (a.key < b.key ? -1 : 1))[0];
-      if (!request.bestEffort) throw SlaOptimizer.missError(r, closest);
+      if (!r.bestEffort) throw SlaOptimizer.missError(r, closest);
       best = closest;
     }
-    const answered: ResolvedPlanRequest = {
-      model: r.model,
-      gpu: r.gpu,
-      backends: r.backends,
-      modes: r.modes,
-      quantization: r.quantization,
-      kvCacheDtype: r.kvCacheDtype,
-      inputSequenceLength: r.isl,
-      outputSequenceLength: r.osl,
-      maxSequenceLength: r.maxSequenceLength,
-      maxSequenceLengthRequired: r.maxSequenceLengthRequired,
-      requestRate: r.requestRate,
-      totalGpus: r.totalGpus,
-      minGpusPerEngine: r.minGpusPerEngine,
-      maxGpusPerEngine: r.maxGpusPerEngine,
-      gpusPerNode: r.gpusPerNode,
-      ttftMs: r.ttftMs,
-      itlMs: r.itlMs,
-      queueing: { ...r.queueing },
-      bestEffort: request.bestEffort ?? false,
-    };
     const top: ScoredCandidate[] = [];
     const layouts = new Set<string>();
     for (const c of meeting) {
@@ -92,11 +73,14 @@ export class SlaOptimizer {
       }
       return v;
     };
-    return PlanResult._of(view(best), top.map(view), SlaOptimizer.pareto(all, r).map(view), search.evaluated, answered,
+    return PlanResult._of(view(best), top.map(view), SlaOptimizer.pareto(all, r).map(view), search.evaluated, r,
       SlaOptimizer.CALIBRATION_ID);
   }
 
-  /** Predicts one fixed engine configuration: latencies, throughput, memory and whether the engine admits the batch. */
+  /**
+   * Predicts one fixed engine configuration: latencies, throughput, memory and whether the engine admits the batch.
+   * @param request the model, GPU, engine, role, parallelism, batch size and sequence lengths to predict
+   */
   public static estimate(request: EstimateRequest): Estimate {
     const where = 'SlaOptimizer.estimate';
     const model = request.model;
@@ -165,7 +149,7 @@ export class SlaOptimizer {
     };
   }
 
-  private static resolve(q: PlanRequest): ResolvedPlan {
+  private static resolve(q: PlanRequest): ResolvedPlanRequest {
     const where = 'SlaOptimizer.plan';
     const w = q.workload ?? {};
     const s = q.sla ?? {};
@@ -181,7 +165,8 @@ export class SlaOptimizer {
       PropError.check(v === undefined || (Number.isFinite(v) && v > 0), where, prop, v, 'a positive number');
     }
     PropError.check(h.totalGpus !== undefined || w.requestRate !== undefined, where, 'hardware.totalGpus', h.totalGpus,
-      'a GPU budget, or a workload.requestRate to size the deployment for');
+      'a GPU budget (a whole number >= 1), or unset with a workload.requestRate',
+      'one of hardware.totalGpus and workload.requestRate is required to size the deployment, and neither is set');
     const min = h.minGpusPerEngine ?? 1;
     const max = h.maxGpusPerEngine ?? gpusPerNode * 2;
     PropError.check(min <= max, where, 'hardware.minGpusPerEngine', min, `at most maxGpusPerEngine (${max})`);
@@ -202,8 +187,8 @@ export class SlaOptimizer {
       modes: [ServingMode.AGGREGATED, ServingMode.DISAGGREGATED].filter(m => modes.includes(m)),
       quantization: q.quantization ?? q.model.quantization,
       kvCacheDtype: q.kvCacheDtype ?? q.model.kvCacheDtype,
-      isl,
-      osl,
+      inputSequenceLength: isl,
+      outputSequenceLength: osl,
       maxSequenceLength: w.maxSequenceLength ?? q.model.maxContextLength,
       maxSequenceLengthRequired: w.maxSequenceLength !== undefined,
       requestRate: w.requestRate,
@@ -214,10 +199,11 @@ export class SlaOptimizer {
       ttftMs: s.ttftMs ?? 100,
       itlMs: s.itlMs ?? 15,
       queueing,
+      bestEffort: q.bestEffort ?? false,
     };
   }
 
-  private static resolveQueueing(where: string, q: QueueingAssumptions): ResolvedPlan['queueing'] {
+  private static resolveQueueing(where: string, q: QueueingAssumptions): Required<QueueingAssumptions> {
     for (const [prop, v] of [['arrivalVariability', q.arrivalVariability], ['serviceVariability', q.serviceVariability]] as const) {
       PropError.check(v === undefined || (Number.isFinite(v) && v >= 0 && v <= 100), where, `queueing.${prop}`, v,
         'a squared coefficient of variation from 0 to 100 (1 = Poisson arrivals / exponential prompt lengths)');
@@ -241,7 +227,7 @@ export class SlaOptimizer {
   }
 
   /** Non-dominated on (tokens/s/user, tokens/s/GPU) among configurations that meet TTFT; fastest per user first. */
-  private static pareto(all: ScoredCandidate[], r: ResolvedPlan): ScoredCandidate[] {
+  private static pareto(all: ScoredCandidate[], r: ResolvedPlanRequest): ScoredCandidate[] {
     const pool = all.filter(c => c.ttftMs <= r.ttftMs);
     const sorted = [...(pool.length > 0 ? pool : all)].sort((a, b) =>
       b.tokensPerSecondPerUser - a.tokensPerSecondPerUser || b.score - a.score || (a.key < b.key ? -1 : 1));
@@ -252,7 +238,7 @@ export class SlaOptimizer {
     return front;
   }
 
-  private static missError(r: ResolvedPlan, c: ScoredCandidate): Error {
+  private static missError(r: ResolvedPlanRequest, c: ScoredCandidate): Error {
     const misses = [
       c.ttftMs > r.ttftMs ? `TTFT ${c.ttftMs} ms > ${r.ttftMs} ms` : undefined,
       c.itlMs > r.itlMs ? `ITL ${c.itlMs} ms > ${r.itlMs} ms` : undefined,
@@ -267,4 +253,6 @@ export class SlaOptimizer {
     const pool = (p?: PoolPlan) => (p ? `${p.tensorParallel}/${p.pipelineParallel}/${p.expertParallel}` : '-');
     return `${c.mode}|${c.backend}|${pool(c.aggregated)}|${pool(c.prefill)}|${pool(c.decode)}`;
   }
+
+  private constructor() {}
 }

@@ -93,6 +93,7 @@ export interface Workload {
   readonly maxSequenceLength?: number;
   /**
    * Requests per second the deployment must sustain. When set, the plan uses as few GPUs as carry this rate.
+   * Required unless `HardwareConstraints.totalGpus` is set.
    * @default - use the GPUs in `HardwareConstraints.totalGpus` as well as possible
    */
   readonly requestRate?: number;
@@ -153,8 +154,8 @@ export interface PlanRequest {
    */
   readonly kvCacheDtype?: KvCacheDtype;
   /**
-   * Traffic.
-   * @default - ISL 512, OSL 128
+   * Traffic. Its `requestRate` is required when `hardware.totalGpus` is not set.
+   * @default - ISL 512, OSL 128, no request rate (then `hardware.totalGpus` is required)
    */
   readonly workload?: Workload;
   /**
@@ -163,8 +164,9 @@ export interface PlanRequest {
    */
   readonly sla?: Sla;
   /**
-   * Hardware limits.
-   * @default - none beyond the GPU's node size
+   * Hardware limits. One of `hardware.totalGpus` and `workload.requestRate` is required: the GPU budget, or the
+   * rate the deployment is sized for.
+   * @default - no limits; then `workload.requestRate` is required
    */
   readonly hardware?: HardwareConstraints;
   /**

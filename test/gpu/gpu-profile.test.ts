@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GpuProfile } from '../../src/gpu/gpu-profile';
+import { ComputePrecision, GpuProfile } from '../../src/gpu/gpu-profile';
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const MIG_NAME = /^(\d)g\.(\d+)gb$/;
@@ -26,7 +26,14 @@ describe('catalog invariants', () => {
     // Lower precisions are at least as fast; an FP4 part also has FP8.
     if (gpu.fp8Tflops) expect(gpu.fp8Tflops).toBeGreaterThanOrEqual(gpu.bf16Tflops);
     if (gpu.fp4Tflops) expect(gpu.fp4Tflops).toBeGreaterThanOrEqual(gpu.fp8Tflops!);
-    expect(gpu.tflops('bf16')).toBe(gpu.bf16Tflops);
+    expect(gpu.tflops(ComputePrecision.BF16)).toBe(gpu.bf16Tflops);
+    expect(gpu.tflops(ComputePrecision.FP8)).toBe(gpu.fp8Tflops);
+    expect(gpu.tflops(ComputePrecision.FP4)).toBe(gpu.fp4Tflops);
+  });
+
+  test('tflops refuses a precision outside ComputePrecision (JavaScript callers)', () => {
+    expect(() => GpuProfile.H100_SXM.tflops('fp16' as ComputePrecision))
+      .toThrow(/^\[GpuProfile h100-sxm\] 'precision' is 'fp16': allowed: bf16, fp8, fp4$/);
   });
 
   test.each(all.map(g => [g.name, g] as const))('%s: product label is a valid label value', (_name, gpu) => {

@@ -97,7 +97,8 @@ describe('SlaOptimizer.plan', () => {
   });
 
   test.each([
-    [{ hardware: {} }, /'hardware.totalGpus' is undefined: allowed: a GPU budget, or a workload.requestRate/],
+    [{ hardware: {} }, /^\[SlaOptimizer\.plan\] 'hardware\.totalGpus' is undefined: one of hardware\.totalGpus and workload\.requestRate is required to size the deployment, and neither is set\. allowed: a GPU budget \(a whole number >= 1\), or unset with a workload\.requestRate$/],
+    [{}, /'hardware\.totalGpus' is undefined: one of hardware\.totalGpus and workload\.requestRate is required/],
     [{ hardware: { totalGpus: 0 } }, /'hardware.totalGpus' is 0: allowed: a whole number from 1 to 100000/],
     [{ hardware: { totalGpus: 8 }, sla: { ttftMs: -1 } }, /'sla.ttftMs' is -1: allowed: a positive number/],
     [{ hardware: { totalGpus: 8, minGpusPerEngine: 4, maxGpusPerEngine: 2 } }, /'hardware.minGpusPerEngine' is 4: allowed: at most maxGpusPerEngine \(2\)/],

@@ -271,7 +271,7 @@ const CATALOG: BadInput[] = [
     allowed: 'ModelArchitecture.custom(...)',
   },
   { name: 'fromSla with a GPU budget of zero', build: () => slaGraph({ hardware: { totalGpus: 0 } }), path: 'test/g', prop: 'hardware.totalGpus', value: '0', allowed: 'a whole number from 1 to' },
-  { name: 'fromSla with neither GPU budget nor request rate', build: () => slaGraph({ hardware: {} }), path: 'test/g', prop: 'hardware.totalGpus', value: 'undefined', allowed: 'a GPU budget, or a workload.requestRate' },
+  { name: 'fromSla with neither GPU budget nor request rate', build: () => slaGraph({ hardware: {} }), path: 'test/g', prop: 'hardware.totalGpus', value: 'undefined', allowed: 'a GPU budget (a whole number >= 1), or unset with a workload.requestRate' },
   {
     name: 'fromSla with a GPU budget too small for the model',
     build: () => slaGraph({ model: 'meta-llama/Meta-Llama-3.1-405B', hardware: { totalGpus: 2 } }),
