@@ -1,29 +1,13 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { GpuRequest } from './gpu-request';
 import { GpuSchedulingProps } from './gpu-scheduling-props';
 import { PropError } from '../common/errors';
+import { ComponentResourceDefaults, ComponentResources } from '../graph/component-resources';
 
 const GIB = 1024;
 const ARCH_LABEL = 'kubernetes.io/arch';
-const PRODUCT_LABEL = 'nvidia.com/gpu.product';
-
-/** v1alpha1 DGD `resources.requests|limits` item: all strings; `gpuType` replaces the `nvidia.com/gpu` key. */
-export interface DgdResourceItem {
-  readonly cpu?: string;
-  readonly memory?: string;
-  readonly gpu?: string;
-  readonly gpuType?: string;
-  readonly custom?: { readonly [key: string]: string };
-}
-
-/** CPU, memory and ephemeral storage of one pod, as Quantity strings. */
-interface PodAmounts {
-  readonly cpu: string;
-  readonly memory: string;
-  readonly ephemeralStorage: string;
-}
 
 /** Node placement of a GPU pod. */
 export interface GpuPlacement {
@@ -38,6 +22,11 @@ export interface GpuPlacement {
  * @internal
  */
 export class GpuPod {
+  /** The node label GPU Feature Discovery writes the GPU model (or MIG single-strategy slice) into. */
+  public static readonly PRODUCT_LABEL = 'nvidia.com/gpu.product';
+  /** Default ephemeral storage of a GPU pod that downloads nothing big: logs, JIT, Triton and compile caches. */
+  public static readonly SCRATCH_GIB = 10;
+
   /**
    * Throws unless a pod can get `devices` of `request`: a whole number, one MIG slice at most
    * (NCCL cannot span MIG instances), and no more than one node offers.
@@ -54,34 +43,22 @@ export class GpuPod {
     }
   }
 
-  /** Device, CPU, memory and ephemeral-storage requests; devices and memory have limits equal to requests. */
-  public static resources(request: GpuRequest, devices: number, props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): k8s.ResourceRequirements {
-    const r = GpuPod.amounts(request, devices, props, scope);
-    return {
-      requests: {
-        [request.resourceName]: k8s.Quantity.fromNumber(devices),
-        'cpu': k8s.Quantity.fromString(r.cpu),
-        'memory': k8s.Quantity.fromString(r.memory),
-        'ephemeral-storage': k8s.Quantity.fromString(r.ephemeralStorage),
-      },
-      limits: {
-        [request.resourceName]: k8s.Quantity.fromNumber(devices),
-        memory: k8s.Quantity.fromString(r.memory),
-      },
-    };
-  }
-
-  /** The same resources in the v1alpha1 DGD `resources` shape (`gpu` count, `gpuType` for MIG mixed, `custom`). */
-  public static v1alpha1Resources(request: GpuRequest, devices: number, props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): { requests: DgdResourceItem; limits: DgdResourceItem } {
-    const r = GpuPod.amounts(request, devices, props, scope);
-    const gpu = {
-      gpu: String(devices),
-      ...(request.resourceName !== 'nvidia.com/gpu' ? { gpuType: request.resourceName } : {}),
-    };
-    return {
-      requests: { cpu: r.cpu, memory: r.memory, ...gpu, custom: { 'ephemeral-storage': r.ephemeralStorage } },
-      limits: { memory: r.memory, ...gpu },
-    };
+  /**
+   * Device, CPU, memory and ephemeral-storage requests; devices and memory have limits equal to requests.
+   * `resources` override the defaults derived from the devices: 4 CPU and 16 GiB per whole GPU (2 CPU and 8 GiB per
+   * MIG slice) plus the `/dev/shm` size, whose tmpfs pages are charged to the pod's memory, and 10 GiB of disk.
+   */
+  public static resources(request: GpuRequest, devices: number, resources: ComponentResources = {},
+    props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): k8s.ResourceRequirements {
+    const perDevice = request.isMig ? { cpu: 2, memoryMib: 8 * GIB } : { cpu: 4, memoryMib: 16 * GIB };
+    const memoryMib = perDevice.memoryMib * devices + (GpuPod.sharedMemoryMib(devices, props, scope) ?? 0);
+    const base = ComponentResourceDefaults.render(resources, {
+      cpu: String(perDevice.cpu * devices),
+      memory: ComponentResourceDefaults.quantityOfMebibytes(memoryMib),
+      ephemeralStorage: `${GpuPod.SCRATCH_GIB}Gi`,
+    });
+    const device = { [request.resourceName]: k8s.Quantity.fromNumber(devices) };
+    return { requests: { ...device, ...base.requests }, limits: { ...device, ...base.limits } };
   }
 
   /** Node selector, required node affinity and tolerations for the request. */
@@ -97,7 +74,7 @@ export class GpuPod {
     // MIG single exposes slices as nvidia.com/gpu: only the product label tells a slice from a whole GPU.
     const pinProduct = props.targetGpuProduct !== false || request.migStrategy === 'single';
     const expressions: k8s.NodeSelectorRequirement[] = [
-      ...(pinProduct && request.productLabel ? [{ key: PRODUCT_LABEL, operator: 'In', values: [request.productLabel] }] : []),
+      ...(pinProduct && request.productLabel ? [{ key: GpuPod.PRODUCT_LABEL, operator: 'In', values: [request.productLabel] }] : []),
       ...(props.nodeRequirements ?? []),
     ];
 
@@ -128,44 +105,18 @@ export class GpuPod {
    */
   public static sharedMemory(devices: number, props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): string | undefined {
     const mib = GpuPod.sharedMemoryMib(devices, props, scope);
-    return mib === undefined ? undefined : GpuPod.quantity(mib);
+    return mib === undefined ? undefined : ComponentResourceDefaults.quantityOfMebibytes(mib);
   }
 
   private static sharedMemoryMib(devices: number, props: GpuSchedulingProps, scope: IConstruct | string): number | undefined {
     if (props.sharedMemory) {
-      const mib = GpuPod.mebibytes(props.sharedMemory);
-      PropError.check(mib > 0, scope, 'sharedMemory', GpuPod.quantity(mib), 'a size above 0');
+      const mib = ComponentResourceDefaults.mebibytes(props.sharedMemory);
+      PropError.check(mib > 0, scope, 'sharedMemory', ComponentResourceDefaults.quantityOfMebibytes(mib), 'a size above 0');
       return mib;
     }
     if (devices <= 1) return undefined;
-    const capMib = GpuPod.mebibytes(props.maxSharedMemory ?? Size.gibibytes(64));
-    PropError.check(capMib >= devices * GIB, scope, 'maxSharedMemory', GpuPod.quantity(capMib), `at least 1Gi per GPU (${devices}Gi)`);
+    const capMib = ComponentResourceDefaults.mebibytes(props.maxSharedMemory ?? Size.gibibytes(64));
+    PropError.check(capMib >= devices * GIB, scope, 'maxSharedMemory', ComponentResourceDefaults.quantityOfMebibytes(capMib), `at least 1Gi per GPU (${devices}Gi)`);
     return Math.min(capMib, Math.max(8 * GIB, 4 * GIB * devices));
-  }
-
-  private static amounts(request: GpuRequest, devices: number, props: GpuSchedulingProps, scope: IConstruct | string): PodAmounts {
-    const perDevice = request.isMig ? { cpu: 2, memoryMib: 8 * GIB } : { cpu: 4, memoryMib: 16 * GIB };
-    if (props.cpu !== undefined) {
-      PropError.check(Number.isFinite(props.cpu) && props.cpu > 0, scope, 'cpu', props.cpu, 'a number of cores above 0');
-    }
-    const cpu = props.cpu ?? perDevice.cpu * devices;
-    // tmpfs pages are charged to the pod's memory cgroup, so the default limit covers a full /dev/shm.
-    const memoryMib = props.memory
-      ? GpuPod.mebibytes(props.memory)
-      : perDevice.memoryMib * devices + (GpuPod.sharedMemoryMib(devices, props, scope) ?? 0);
-    PropError.check(memoryMib > 0, scope, 'memory', GpuPod.quantity(memoryMib), 'a size above 0');
-    const storageMib = props.ephemeralStorage ? GpuPod.mebibytes(props.ephemeralStorage) : 10 * GIB;
-    PropError.check(storageMib > 0, scope, 'ephemeralStorage', GpuPod.quantity(storageMib), 'a size above 0');
-    // Millicores keep fractional CPU exact without float noise in the Quantity.
-    const cpuQuantity = Number.isInteger(cpu) ? String(cpu) : `${Math.round(cpu * 1000)}m`;
-    return { cpu: cpuQuantity, memory: GpuPod.quantity(memoryMib), ephemeralStorage: GpuPod.quantity(storageMib) };
-  }
-
-  private static mebibytes(size: Size): number {
-    return Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
-  }
-
-  private static quantity(mib: number): string {
-    return mib % GIB === 0 ? `${mib / GIB}Gi` : `${mib}Mi`;
   }
 }

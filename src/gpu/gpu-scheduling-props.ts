@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 
 /**
- * Where GPU pods may run and what else they reserve besides GPUs.
+ * Where GPU pods may run, and the size of their `/dev/shm`. CPU, memory and disk are the pool's `resources`.
  */
 export interface GpuSchedulingProps {
   /**
@@ -35,25 +35,6 @@ export interface GpuSchedulingProps {
    * @default true
    */
   readonly tolerateGpuTaint?: boolean;
-
-  /**
-   * CPU cores each pod requests (no CPU limit: throttling stalls the engine's scheduler loop).
-   * @default - 4 per whole GPU, 2 per MIG slice
-   */
-  readonly cpu?: number;
-
-  /**
-   * Host memory each pod requests and is limited to (`/dev/shm` is charged to it).
-   * @default - 16 GiB per whole GPU, 8 GiB per MIG slice, plus the `/dev/shm` size
-   */
-  readonly memory?: Size;
-
-  /**
-   * Ephemeral storage each pod requests (no limit, so a model download to the container disk is never evicted).
-   * @default - 10 GiB; a worker pool that downloads a known model from the Hub (no model cache) requests the
-   * checkpoint's size plus 5 GiB when that is more, since the download lands on the node's disk
-   */
-  readonly ephemeralStorage?: Size;
 
   /**
    * Size of the memory-backed `/dev/shm`, overriding the computed size.

@@ -1,5 +1,4 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClaimMountPlan, ComponentPlan } from './component-plan';
 import { ComponentType } from './component-type';
@@ -11,54 +10,8 @@ import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
 import { DynamoPolicy } from '../policy/dynamo-policy';
 
-/**
- * CPU, memory and scratch disk of a container without GPUs (worker pools size theirs from the GPU request).
- * Memory is requested and limited; CPU and ephemeral storage are requested only (a CPU limit throttles).
- */
-export interface ComponentResources {
-  /**
-   * CPU request.
-   * @default - the component's default
-   */
-  readonly cpu?: Cpu;
-  /**
-   * Memory request and limit.
-   * @default - the component's default
-   */
-  readonly memory?: Size;
-  /**
-   * Ephemeral (node-local) storage request.
-   * @default - the component's default
-   */
-  readonly ephemeralStorage?: Size;
-}
-
-/**
- * Turns `ComponentResources` into container resources: CPU and ephemeral storage as requests, memory as request
- * and limit (the same convention as the GPU pools).
- * @internal
- */
-export class ComponentResourceDefaults {
-  public static render(r: ComponentResources, defaults: { cpu: string; memory: string; ephemeralStorage: string }): k8s.ResourceRequirements {
-    const memory = k8s.Quantity.fromString(r.memory ? ComponentResourceDefaults.quantity(r.memory) : defaults.memory);
-    return {
-      requests: {
-        'cpu': k8s.Quantity.fromString(r.cpu?.amount ?? defaults.cpu),
-        memory,
-        'ephemeral-storage': k8s.Quantity.fromString(r.ephemeralStorage ? ComponentResourceDefaults.quantity(r.ephemeralStorage) : defaults.ephemeralStorage),
-      },
-      limits: { memory },
-    };
-  }
-
-  /** A size as a Quantity string: whole GiB as `Gi`, else `Mi`. */
-  public static quantity(size: Size): string {
-    const mib = Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
-    return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
-  }
-
-  private constructor() {}
-}
+// Re-exported for the components that import them from here (the Planner); new code imports component-resources.
+export { ComponentResources, ComponentResourceDefaults } from './component-resources';
 
 /**
  * An existing PersistentVolumeClaim mounted into a component's main container (DGD v1alpha1 `pvcs` + `volumeMounts`;

@@ -1,5 +1,6 @@
+import { ComponentResourceDefaults, ComponentResources } from './component-resources';
 import { ComponentType } from './component-type';
-import { ComponentDetails, ComponentResourceDefaults, ComponentResources, DynamoComponent, DynamoComponentProps } from './dynamo-component';
+import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
 import { HealthCheckOptions, HealthChecks } from './health-checks';
 import { PropError } from '../common/errors';
@@ -51,6 +52,7 @@ export class Frontend extends DynamoComponent {
   public constructor(graph: DynamoGraph, id: string, props: FrontendProps = {}) {
     super(graph, id, ComponentType.FRONTEND, props);
     HealthChecks.check(this, props);
+    ComponentResourceDefaults.check(this, props.resources);
     this.routerMode = props.routerMode ?? RouterMode.ROUND_ROBIN;
     // Workers publish KV events only when routerMode says KV: a mode set through env would leave them silent.
     const envNames = [...Object.keys(props.env ?? {}), ...Object.keys(props.secretEnv ?? {}), ...graph._envNames()];

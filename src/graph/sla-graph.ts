@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AggregatedPool } from './aggregated-pool';
+import { ComponentResources } from './component-resources';
 import { DecodePool } from './decode-pool';
 import type { DynamoGraph, DynamoGraphOptions } from './dynamo-graph';
 import { SecretKeyRef } from './env';
@@ -47,6 +48,11 @@ export interface SlaWorkerOptions extends GpuSchedulingProps, HealthCheckOptions
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+  /**
+   * CPU, memory and ephemeral storage of each worker pod.
+   * @default - the pools' defaults, derived from the GPUs each pod gets (see `WorkerPoolProps.resources`)
+   */
+  readonly resources?: ComponentResources;
   /**
    * Extra engine arguments appended last. Flags the plan sets (parallelism, batch and length limits) are the
    * optimizer's choice: overriding them here voids its predictions.

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Chart, Lazy, Size } from 'cdk8s';
 import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { ComponentResourceDefaults, ComponentResources } from './component-resources';
 import { ComponentType } from './component-type';
 import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
@@ -20,8 +21,6 @@ import { KvCacheDtype, Quantization } from '../model/precision';
 import { IntentAnnotations } from '../policy/intent-annotations';
 
 const GIB = 1024 ** 3;
-/** Node-local storage of a GPU pod that downloads nothing big: logs, JIT, Triton and compile caches. */
-const SCRATCH_GIB = 10;
 /** Room beside a downloaded checkpoint for those caches. */
 const CACHE_HEADROOM_GIB = 5;
 /** Where the runtime images keep the Hugging Face cache (they run as root). */
@@ -116,6 +115,14 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
    */
   readonly gpuMemoryUtilization?: number;
   /**
+   * CPU, memory and ephemeral storage of each pod (GPU devices come from the parallelism). CPU and disk are requested
+   * only; memory is requested and limited, and `/dev/shm` is charged to it.
+   * @default - 4 CPU and 16 GiB memory per whole GPU (2 CPU and 8 GiB per MIG slice) plus the `/dev/shm` size; 10 GiB
+   * ephemeral storage, or the checkpoint's size plus 5 GiB when that is more and the pool downloads a known model
+   * from the Hub (no model cache, no claim over the Hugging Face cache): the download lands on the node's disk
+   */
+  readonly resources?: ComponentResources;
+  /**
    * Extra engine arguments appended last (escape hatch; the last occurrence of a flag wins, e.g. to override an
    * engine limit). Flags the pool derives from its props (model and served name, role, tensor/pipeline/data
    * parallelism, the TRT-LLM engine YAML) and the operator's multinode launch flags are refused: they would leave
@@ -181,6 +188,7 @@ export abstract class WorkerPool extends DynamoComponent {
     PropError.check(this.backend === graph.backend, this, 'backend', this.backend, `the graph's backend '${graph.backend}'`,
       'one graph runs one engine (DGD backendFramework)');
     HealthChecks.check(this, props);
+    ComponentResourceDefaults.check(this, props.resources);
     PropError.check(!(props.gpu && props.gpuRequest), this, 'gpuRequest', props.gpuRequest?.toString(), 'either gpu or gpuRequest, not both');
     this.gpuRequest = props.gpuRequest ?? (props.gpu ? GpuRequest.whole(props.gpu) : GpuRequest.anyGpu());
     this.architecture = props.architecture ?? ModelArchitecture.tryOf(props.model);
@@ -248,9 +256,10 @@ export abstract class WorkerPool extends DynamoComponent {
     const download = this.hubDownloadBytes();
     // Without a model cache every pod downloads the checkpoint into its container disk (the HF cache under /root):
     // reserve that much node-local storage, or a large model fills the node's disk and gets pods evicted.
-    const ephemeralStorage = this.poolProps.ephemeralStorage
-      ?? (download !== undefined ? Size.gibibytes(Math.max(SCRATCH_GIB, Math.ceil(download / GIB) + CACHE_HEADROOM_GIB)) : undefined);
-    const resources = GpuPod.resources(this.gpuRequest, this.gpusPerPod, { ...this.poolProps, ephemeralStorage }, this);
+    const own = this.poolProps.resources ?? {};
+    const ephemeralStorage = own.ephemeralStorage
+      ?? (download !== undefined ? Size.gibibytes(Math.max(GpuPod.SCRATCH_GIB, Math.ceil(download / GIB) + CACHE_HEADROOM_GIB)) : undefined);
+    const resources = GpuPod.resources(this.gpuRequest, this.gpusPerPod, { ...own, ephemeralStorage }, this.poolProps, this);
     const placement = this._placement();
     const probes = HealthChecks.worker(this.poolProps, this.loadBytesPerPod(download));
     // The operator removes probes from non-leader pods of multinode engines; explicit ones would survive on them.

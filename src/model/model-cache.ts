@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
 import { Backend } from '../engines/backend';
-import { ComponentResourceDefaults, ComponentResources } from '../graph/dynamo-component';
+import { ComponentResourceDefaults, ComponentResources } from '../graph/component-resources';
 import { SecretKeyRef } from '../graph/env';
 import { DynamoNames } from '../graph/names';
 import { DynamoRuntime } from '../graph/runtime-image';
@@ -143,6 +143,7 @@ export class ModelCache extends Construct {
     if (props.hfTokenSecret) DynamoNames.checkSubdomain(this, 'hfTokenSecret.secretName', props.hfTokenSecret.secretName);
     DynamoRuntime._checkImage(this, 'image', props.image);
     PropError.integer(this, 'backoffLimit', props.backoffLimit, 0, 100);
+    ComponentResourceDefaults.check(this, props.resources);
 
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'Claim', {
       metadata: {

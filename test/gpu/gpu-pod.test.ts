@@ -1,5 +1,5 @@
 import { Size, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Cpu, k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { GpuPod } from '../../src/gpu/gpu-pod';
 import { GpuProfile } from '../../src/gpu/gpu-profile';
@@ -31,7 +31,7 @@ function synthDeployment(request: GpuRequest, devices: number, props: GpuSchedul
           containers: [{
             name: 'main',
             image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0',
-            resources: GpuPod.resources(request, devices, props),
+            resources: GpuPod.resources(request, devices, {}, props),
             ...(shm ? { volumeMounts: [{ name: 'shm', mountPath: '/dev/shm' }] } : {}),
           }],
           ...(shm ? { volumes: [{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(shm) } }] } : {}),
@@ -62,13 +62,12 @@ describe('GpuPod.resources', () => {
     expect(json(GpuPod.resources(SINGLE, 1)).limits).toEqual({ 'nvidia.com/gpu': 1, 'memory': '8Gi' });
   });
 
-  test('overrides', () => {
-    const r = json(GpuPod.resources(H100, 2, { cpu: 2.5, memory: Size.gibibytes(100), ephemeralStorage: Size.mebibytes(1536) }));
+  test('overrides replace the derived defaults, one by one', () => {
+    const r = json(GpuPod.resources(H100, 2, { cpu: Cpu.millis(2500), memory: Size.gibibytes(100), ephemeralStorage: Size.mebibytes(1536) }));
     expect(r.requests).toEqual({ 'nvidia.com/gpu': 2, 'cpu': '2500m', 'memory': '100Gi', 'ephemeral-storage': '1536Mi' });
-  });
-
-  test('rejects a non-positive CPU', () => {
-    expect(() => GpuPod.resources(H100, 1, { cpu: 0 }, 'Graph/Decode')).toThrow(/\[Graph\/Decode\] 'cpu' is 0:.*allowed: a number of cores above 0/);
+    expect(r.limits).toEqual({ 'nvidia.com/gpu': 2, 'memory': '100Gi' });
+    expect(json(GpuPod.resources(H100, 2, { cpu: Cpu.units(6) })).requests).toEqual(
+      { 'nvidia.com/gpu': 2, 'cpu': '6', 'memory': '40Gi', 'ephemeral-storage': '10Gi' });
   });
 });
 
@@ -162,22 +161,9 @@ describe('GpuPod.sharedMemory', () => {
       const gi = Number(GpuPod.sharedMemory(devices, props)!.replace(/Gi$/, ''));
       expect(gi).toBeGreaterThanOrEqual(devices);
       expect(gi).toBeLessThanOrEqual(capGi);
-      const memory = json(GpuPod.resources(GpuRequest.anyGpu(), devices, props)).limits.memory as string;
+      const memory = json(GpuPod.resources(GpuRequest.anyGpu(), devices, {}, props)).limits.memory as string;
       expect(Number(memory.replace(/Gi$/, ''))).toBeGreaterThanOrEqual(gi);
     }));
-  });
-});
-
-describe('GpuPod.v1alpha1Resources', () => {
-  test('whole GPUs: count only', () => {
-    expect(GpuPod.v1alpha1Resources(H100, 2)).toEqual({
-      requests: { cpu: '8', memory: '40Gi', gpu: '2', custom: { 'ephemeral-storage': '10Gi' } },
-      limits: { memory: '40Gi', gpu: '2' },
-    });
-  });
-  test('MIG mixed sets gpuType; single keeps nvidia.com/gpu', () => {
-    expect(GpuPod.v1alpha1Resources(MIXED, 1).limits).toEqual({ memory: '8Gi', gpu: '1', gpuType: 'nvidia.com/mig-1g.10gb' });
-    expect(GpuPod.v1alpha1Resources(SINGLE, 1).limits).toEqual({ memory: '8Gi', gpu: '1' });
   });
 });
 

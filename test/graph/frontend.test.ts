@@ -46,6 +46,14 @@ describe('Frontend', () => {
     expect(() => new Frontend(graphWide, 'Frontend')).toThrow(/'env.DYN_ROUTER_MODE'/);
   });
 
+  test('rejects resources of zero (the check every component shares)', () => {
+    const graph = new DynamoGraph(Testing.chart(), 'g', { backend: Backend.VLLM });
+    expect(() => new Frontend(graph, 'Frontend', { resources: { cpu: Cpu.millis(0) } }))
+      .toThrow(/^\[test\/g\/Frontend\] 'resources.cpu' is '0m': allowed: a CPU amount above 0, e.g. Cpu.units\(4\) or Cpu.millis\(500\)$/);
+    expect(() => new Frontend(graph, 'Other', { resources: { memory: Size.kibibytes(0) } }))
+      .toThrow(/^\[test\/g\/Other\] 'resources.memory' is '0Gi': allowed: a size above 0$/);
+  });
+
   test('rejects a startup timeout under one probe period', () => {
     const graph = new DynamoGraph(Testing.chart(), 'g', { backend: Backend.VLLM });
     expect(() => new Frontend(graph, 'Frontend', { startupTimeout: Duration.seconds(5) }))

@@ -1,4 +1,5 @@
 import { Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
 import {
@@ -68,6 +69,37 @@ describe('worker pools', () => {
     expect(main.resources.requests).toMatchObject({ 'cpu': expect.anything(), 'memory': expect.anything(), 'ephemeral-storage': expect.anything() });
   });
 
+  test('resources: ComponentResources like the other components, each field replacing its GPU-derived default', () => {
+    for (const apiVersion of [DynamoApiVersion.V1BETA1, DynamoApiVersion.V1ALPHA1]) {
+      const { chart, graph: g } = graph(Backend.VLLM, apiVersion);
+      new AggregatedPool(g, 'W', { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2, resources: { cpu: Cpu.millis(6500), memory: Size.gibibytes(48) } });
+      new AggregatedPool(g, 'X', { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2, componentName: 'Defaults' });
+      const spec = dgd(synthValid(chart)).spec;
+      if (apiVersion === DynamoApiVersion.V1BETA1) {
+        const [w, x] = spec.components.map(mainContainer);
+        expect(w.resources).toEqual({
+          requests: { 'nvidia.com/gpu': 2, 'cpu': '6500m', 'memory': '48Gi', 'ephemeral-storage': '10Gi' },
+          limits: { 'nvidia.com/gpu': 2, 'memory': '48Gi' },
+        });
+        // 4 CPU and 16 GiB per GPU, plus the 8 GiB /dev/shm of a two-GPU pod.
+        expect(x.resources.requests).toEqual({ 'nvidia.com/gpu': 2, 'cpu': '8', 'memory': '40Gi', 'ephemeral-storage': '10Gi' });
+      } else {
+        expect(spec.services.W.resources).toEqual({
+          requests: { gpu: '2', cpu: '6500m', memory: '48Gi', custom: { 'ephemeral-storage': '10Gi' } },
+          limits: { gpu: '2', memory: '48Gi' },
+        });
+      }
+    }
+  });
+
+  test.each([
+    [{ cpu: Cpu.units(0) }, /^\[test\/g\/W\] 'resources.cpu' is '0': allowed: a CPU amount above 0/],
+    [{ memory: Size.mebibytes(0) }, /^\[test\/g\/W\] 'resources.memory' is '0Gi': allowed: a size above 0$/],
+    [{ ephemeralStorage: Size.mebibytes(0) }, /^\[test\/g\/W\] 'resources.ephemeralStorage' is '0Gi': allowed: a size above 0$/],
+  ])('resources %j are refused at construction', (resources, message) => {
+    expect(() => new AggregatedPool(graph().graph, 'W', { model: MODEL, gpu: GpuProfile.H100_SXM, resources })).toThrow(message);
+  });
+
   test('MIG slices: mixed strategy resource name, single strategy product label; v1alpha1 gpuType', () => {
     const mig = GpuProfile.A100_SXM4_80GB.mig('3g.40gb');
     const { chart, graph: g } = graph(Backend.VLLM, DynamoApiVersion.V1ALPHA1);
@@ -125,7 +157,7 @@ describe('worker pools', () => {
     expect(ephemeral({})).toBe(`${checkpointGiB + 5}Gi`);
     // A runtime quantization still downloads the published BF16 weights.
     expect(ephemeral({ quantization: Quantization.FP8 })).toBe(`${checkpointGiB + 5}Gi`);
-    expect(ephemeral({ ephemeralStorage: Size.gibibytes(50) })).toBe('50Gi');
+    expect(ephemeral({ resources: { ephemeralStorage: Size.gibibytes(50) } })).toBe('50Gi');
     expect(ephemeral({}, true)).toBe('10Gi');
     const small = graph();
     new AggregatedPool(small.graph, 'W', { model: MODEL, gpu: GpuProfile.H100_SXM });

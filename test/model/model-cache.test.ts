@@ -77,6 +77,8 @@ describe('ModelCache', () => {
       expect(() => new ModelCache(Testing.chart(), 'c', { model: 'qwen', size: Size.gibibytes(1) }))
         .toThrow(/\[test\/c\] 'model' is 'qwen': allowed: a Hugging Face id <org>\/<name>/);
       expect(() => new ModelCache(Testing.chart(), 'c', { model: MODEL, size: Size.gibibytes(0) })).toThrow(/'size' is '0Gi': allowed: a size above 0/);
+      expect(() => new ModelCache(Testing.chart(), 'c', { model: MODEL, size: Size.gibibytes(1), resources: { ephemeralStorage: Size.gibibytes(0) } }))
+        .toThrow(/^\[test\/c\] 'resources.ephemeralStorage' is '0Gi': allowed: a size above 0$/);
     });
 
     test('a pool serving another model, or in another namespace', () => {
