@@ -1,15 +1,7 @@
 import { ArgList } from './arg-list';
 import { EngineCommand, EngineSettings } from './engine-settings';
-import { KvCacheDtype, Quantization } from '../model/precision';
-
-/** SGLang's `--quantization` method per checkpoint precision (BF16 needs none). */
-const QUANTIZATION: Record<Quantization, string | undefined> = {
-  [Quantization.BF16]: undefined,
-  [Quantization.FP8]: 'fp8',
-  [Quantization.FP8_BLOCK]: 'fp8',
-  [Quantization.NVFP4]: 'modelopt_fp4',
-  [Quantization.MXFP4]: 'mxfp4',
-};
+import { QuantizationFlags } from './quantization-flags';
+import { KvCacheDtype } from '../model/precision';
 
 /** ZMQ publisher the Dynamo KV router subscribes to (upstream port 5557). */
 const KV_EVENTS = JSON.stringify({ publisher: 'zmq', topic: 'kv-events', endpoint: 'tcp://*:5557' });
@@ -41,7 +33,7 @@ export class SglangCommand {
       .opt('--chunked-prefill-size', s.maxNumBatchedTokens)
       .opt('--context-length', s.maxModelLen)
       .opt('--kv-cache-dtype', s.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8_e4m3' : undefined)
-      .opt('--quantization', s.quantization ? QUANTIZATION[s.quantization] : undefined)
+      .opt('--quantization', s.quantization ? QuantizationFlags.method(s.quantization) : undefined)
       .opt('--mem-fraction-static', s.gpuMemoryUtilization)
       .opt('--disaggregation-mode', disaggregated ? s.role : undefined)
       .opt('--disaggregation-transfer-backend', disaggregated ? 'nixl' : undefined)

@@ -1,15 +1,7 @@
 import { ArgList } from './arg-list';
 import { EngineCommand, EngineSettings } from './engine-settings';
-import { KvCacheDtype, Quantization } from '../model/precision';
-
-/** vLLM's `--quantization` method per checkpoint precision (BF16 needs none). */
-const QUANTIZATION: Record<Quantization, string | undefined> = {
-  [Quantization.BF16]: undefined,
-  [Quantization.FP8]: 'fp8',
-  [Quantization.FP8_BLOCK]: 'fp8',
-  [Quantization.NVFP4]: 'modelopt_fp4',
-  [Quantization.MXFP4]: 'mxfp4',
-};
+import { QuantizationFlags } from './quantization-flags';
+import { KvCacheDtype } from '../model/precision';
 
 /** NIXL moves KV blocks between prefill and decode; both sides need the connector. */
 const NIXL_KV_TRANSFER = JSON.stringify({ kv_connector: 'NixlConnector', kv_role: 'kv_both' });
@@ -38,7 +30,7 @@ export class VllmCommand {
       .opt('--max-num-batched-tokens', s.maxNumBatchedTokens)
       .opt('--max-model-len', s.maxModelLen)
       .opt('--kv-cache-dtype', s.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8' : undefined)
-      .opt('--quantization', s.quantization ? QUANTIZATION[s.quantization] : undefined)
+      .opt('--quantization', s.quantization ? QuantizationFlags.method(s.quantization) : undefined)
       .opt('--gpu-memory-utilization', s.gpuMemoryUtilization)
       .opt('--disaggregation-mode', s.role === 'aggregated' ? undefined : s.role)
       .opt('--kv-transfer-config', s.disaggregated ? NIXL_KV_TRANSFER : undefined)

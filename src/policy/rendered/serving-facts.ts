@@ -3,12 +3,12 @@ import { CommandLine } from './command-line';
 import { Quantities } from './quantities';
 import { RenderedObject, RenderedPod, RenderedPods } from './rendered-pod';
 import { Backend } from '../../engines/backend';
+import { QuantizationFlags } from '../../engines/quantization-flags';
+import { GpuPod } from '../../gpu/gpu-pod';
 import { GpuProfile } from '../../gpu/gpu-profile';
 import { ModelArchitecture } from '../../model/model-architecture';
-import { KvCacheDtype, Quantization } from '../../model/precision';
+import { KvCacheDtype } from '../../model/precision';
 import { IntentAnnotations } from '../intent-annotations';
-
-const PRODUCT_LABEL = 'nvidia.com/gpu.product';
 
 /**
  * What a GPU pod serves, read back from its rendered command line, engine config file, annotations and node
@@ -77,7 +77,7 @@ export class Serving {
 
     const weightsGib = Serving.number(pod.annotation(IntentAnnotations.WEIGHTS_GIB));
     const weightBytes = weightsGib !== undefined ? weightsGib * Quantities.GIB
-      : architecture?.weightBytes(Serving.quantization(cl.flag('--quantization')));
+      : architecture?.weightBytes(QuantizationFlags.parse(cl.flag('--quantization')));
     const kvPerToken = Serving.number(pod.annotation(IntentAnnotations.KV_BYTES_PER_TOKEN));
     const kvDtype = Serving.kvDtype(cl.flag('--kv-cache-dtype') ?? config?.kv_cache_config?.dtype);
     const kvBytesPerSequence = maxModelLen === undefined ? undefined
@@ -111,12 +111,12 @@ export class Serving {
   /** Catalog GPU whose product label the pod targets (the smallest when several are allowed). */
   public static productLabels(pod: RenderedPod): string[] {
     const labels = new Set<string>();
-    const selected = pod.spec.nodeSelector?.[PRODUCT_LABEL];
+    const selected = pod.spec.nodeSelector?.[GpuPod.PRODUCT_LABEL];
     if (typeof selected === 'string') labels.add(selected);
     const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
     for (const term of Array.isArray(terms) ? terms : []) {
       for (const expr of Array.isArray(term?.matchExpressions) ? term.matchExpressions : []) {
-        if (expr?.key === PRODUCT_LABEL && expr.operator === 'In' && Array.isArray(expr.values)) {
+        if (expr?.key === GpuPod.PRODUCT_LABEL && expr.operator === 'In' && Array.isArray(expr.values)) {
           expr.values.filter((v: unknown) => typeof v === 'string').forEach((v: string) => labels.add(v));
         }
       }
@@ -194,15 +194,6 @@ export class Serving {
       return parsed && typeof parsed === 'object' ? parsed : undefined;
     } catch {
       return undefined;
-    }
-  }
-
-  private static quantization(flag: string | undefined): Quantization | undefined {
-    switch (flag) {
-      case 'fp8': return Quantization.FP8;
-      case 'modelopt_fp4': case 'nvfp4': return Quantization.NVFP4;
-      case 'mxfp4': return Quantization.MXFP4;
-      default: return undefined;
     }
   }
 
