@@ -2,6 +2,7 @@
 
 // engines
 export * from './engines/backend';
+export * from './engines/engine-tuning';
 
 // model
 export * from './model/precision';

@@ -1,5 +1,5 @@
 import { Backend } from './backend';
-import { KvCacheDtype, Quantization } from '../model/precision';
+import { EngineTuning } from './engine-tuning';
 
 /**
  * What a worker does in the graph: serve whole requests, or one half of a disaggregated pair.
@@ -8,11 +8,12 @@ import { KvCacheDtype, Quantization } from '../model/precision';
 export type WorkerRole = 'aggregated' | 'prefill' | 'decode';
 
 /**
- * Typed engine settings of one worker pool; `EngineCommands.render` turns them into the container's command line.
+ * Typed engine settings of one worker pool: the pool's `EngineTuning` with parallelism and extra flags resolved, plus
+ * what the pool and graph decide; `EngineCommands.render` turns them into the container's command line.
  * Field names double as prop names in validation errors, so they match the pool props.
  * @internal
  */
-export interface EngineSettings {
+export interface EngineSettings extends EngineTuning {
   readonly backend: Backend;
   readonly role: WorkerRole;
   /** True when the graph runs separate prefill and decode pools. */
@@ -23,7 +24,6 @@ export interface EngineSettings {
   readonly modelPath?: string;
   readonly tensorParallel: number;
   readonly pipelineParallel: number;
-  /** Data-parallel ranks inside one engine (vLLM DP; SGLang/TRT-LLM attention DP). */
   readonly dataParallel: number;
   readonly expertParallel: number;
   /**
@@ -31,13 +31,6 @@ export interface EngineSettings {
    * Unknown (undefined) skips that check.
    */
   readonly isMoe?: boolean;
-  readonly maxBatchSize?: number;
-  readonly maxNumBatchedTokens?: number;
-  readonly maxModelLen?: number;
-  readonly kvCacheDtype?: KvCacheDtype;
-  readonly quantization?: Quantization;
-  /** Fraction of GPU memory the engine may claim, in that engine's own meaning (see `EngineMemory`). */
-  readonly gpuMemoryUtilization?: number;
   /** True when the frontend routes by KV overlap (DYN_ROUTER_MODE=kv): workers publish KV events. */
   readonly kvEvents: boolean;
   /** Nodes one engine spans; 1 unless multinode. The operator injects the multinode flags itself. */

@@ -11,17 +11,18 @@ import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { EngineCommands } from '../engines/engine-commands';
 import { EngineCommand, EngineConfigFile, EngineSettings, WorkerRole } from '../engines/engine-settings';
+import { EngineTuning } from '../engines/engine-tuning';
 import { GpuPod } from '../gpu/gpu-pod';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { GpuRequest } from '../gpu/gpu-request';
 import { GpuSchedulingProps } from '../gpu/gpu-scheduling-props';
 import { ModelArchitecture } from '../model/model-architecture';
 import { ModelCache } from '../model/model-cache';
-import { KvCacheDtype, Quantization } from '../model/precision';
+import { Quantization } from '../model/precision';
 import { IntentAnnotations } from '../policy/intent-annotations';
 
 const GIB = 1024 ** 3;
-/** Room beside a downloaded checkpoint for those caches. */
+/** Room beside a downloaded checkpoint for logs and the JIT, Triton and compile caches. */
 const CACHE_HEADROOM_GIB = 5;
 /** Where the runtime images keep the Hugging Face cache (they run as root). */
 const HF_HOME_DEFAULT = '/root/.cache/huggingface';
@@ -29,7 +30,7 @@ const HF_HOME_DEFAULT = '/root/.cache/huggingface';
 /**
  * Props shared by `AggregatedPool`, `PrefillPool` and `DecodePool`.
  */
-export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOptions, GpuSchedulingProps {
+export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOptions, GpuSchedulingProps, EngineTuning {
   /** Hugging Face id of the model; also the name clients request it by (served model name). */
   readonly model: string;
   /**
@@ -59,61 +60,10 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
    */
   readonly modelCache?: ModelCache;
   /**
-   * Tensor-parallel size.
-   * @default 1
-   */
-  readonly tensorParallel?: number;
-  /**
-   * Pipeline-parallel size.
-   * @default 1
-   */
-  readonly pipelineParallel?: number;
-  /**
-   * Data-parallel ranks inside one engine (vLLM: extra GPUs; SGLang and TRT-LLM: attention DP over the TP ranks).
-   * @default 1
-   */
-  readonly dataParallel?: number;
-  /**
-   * Expert-parallel size (mixture-of-experts models).
-   * @default 1
-   */
-  readonly expertParallel?: number;
-  /**
    * Nodes one engine spans. The engine's GPUs are split evenly over them.
    * @default - 1, or as many nodes as the engine's GPUs need when they exceed one node of `gpu`
    */
   readonly nodeCount?: number;
-  /**
-   * Maximum concurrent sequences per engine.
-   * @default - the engine's default
-   */
-  readonly maxBatchSize?: number;
-  /**
-   * Maximum tokens per engine step.
-   * @default - the engine's default
-   */
-  readonly maxNumBatchedTokens?: number;
-  /**
-   * Maximum context length (prompt + output).
-   * @default - the model's
-   */
-  readonly maxModelLen?: number;
-  /**
-   * KV-cache data type.
-   * @default - the engine's default for the checkpoint
-   */
-  readonly kvCacheDtype?: KvCacheDtype;
-  /**
-   * Weight quantization to run with (vLLM and SGLang quantize at load time; TRT-LLM only runs its checkpoint's own
-   * precision, so on TRT-LLM it must be unset or the checkpoint's).
-   * @default - the checkpoint's
-   */
-  readonly quantization?: Quantization;
-  /**
-   * Share of GPU memory the engine may use, in the engine's own meaning.
-   * @default - the engine's default
-   */
-  readonly gpuMemoryUtilization?: number;
   /**
    * CPU, memory and ephemeral storage of each pod (GPU devices come from the parallelism). CPU and disk are requested
    * only; memory is requested and limited, and `/dev/shm` is charged to it.
@@ -122,14 +72,6 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
    * from the Hub (no model cache, no claim over the Hugging Face cache): the download lands on the node's disk
    */
   readonly resources?: ComponentResources;
-  /**
-   * Extra engine arguments appended last (escape hatch; the last occurrence of a flag wins, e.g. to override an
-   * engine limit). Flags the pool derives from its props (model and served name, role, tensor/pipeline/data
-   * parallelism, the TRT-LLM engine YAML) and the operator's multinode launch flags are refused: they would leave
-   * the GPU request, the served model or the role out of step with the engine.
-   * @default - none
-   */
-  readonly extraArgs?: string[];
 }
 
 /**
