@@ -175,6 +175,7 @@ export class GpuProfile {
    * Look a GPU up by name. Accepts catalog ids (`h100-sxm`), constant names (`H100_SXM`),
    * AIConfigurator system names (`h100_sxm`, `b200_sxm`, `a100_sxm`) and Dynamo GPU SKUs.
    * Matching ignores case and treats `-` and `_` alike.
+   * @param name a catalog id, constant name, AIConfigurator system name or Dynamo GPU SKU
    */
   public static of(name: string): GpuProfile {
     const key = GpuProfile.normalize(name);
@@ -196,7 +197,10 @@ export class GpuProfile {
     return [...names].sort();
   }
 
-  /** Describe a GPU that is not in the catalog. */
+  /**
+   * Describe a GPU that is not in the catalog. Throws naming the prop, value and what is allowed when a figure is invalid.
+   * @param props its figures, node label and node size
+   */
   public static custom(props: CustomGpuProfileProps): GpuProfile {
     const positive: Array<[string, number | undefined]> = [
       ['memoryGiB', props.memoryGiB], ['memoryBandwidthGBps', props.memoryBandwidthGBps], ['bf16Tflops', props.bf16Tflops],
@@ -308,7 +312,10 @@ export class GpuProfile {
     return [...this.migByName.values()];
   }
 
-  /** A MIG profile of this GPU by name (`1g.10gb`); throws listing the supported ones. */
+  /**
+   * A MIG profile of this GPU by name; throws listing the supported ones.
+   * @param name the profile as the device plugin spells it, e.g. `1g.10gb`
+   */
   public mig(name: string): MigProfile {
     const profile = this.migByName.get(name.trim().toLowerCase());
     if (profile) return profile;

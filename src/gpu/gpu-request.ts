@@ -17,7 +17,10 @@ export enum MigStrategy {
  * A pool asks for N of these devices per pod (its tensor x pipeline parallelism).
  */
 export class GpuRequest {
-  /** Whole GPUs of a known model; pods are pinned to nodes with that product label unless turned off. */
+  /**
+   * Whole GPUs of a known model; pods are pinned to nodes with that product label unless turned off.
+   * @param gpu the GPU model
+   */
   public static whole(gpu: GpuProfile): GpuRequest {
     return new GpuRequest(gpu, undefined, undefined);
   }
@@ -29,7 +32,9 @@ export class GpuRequest {
 
   /**
    * One MIG slice (`GpuProfile.A100_SXM4_80GB.mig('3g.40gb')`).
-   * @param strategy how the cluster's device plugin exposes MIG. @default MigStrategy.MIXED
+   * @param profile the slice, from `GpuProfile.mig(name)`
+   * @param strategy how the cluster's device plugin exposes MIG (the GPU Operator's `mig.strategy`); `MigStrategy.MIXED`
+   * when left out
    */
   public static mig(profile: MigProfile, strategy: MigStrategy = MigStrategy.MIXED): GpuRequest {
     PropError.check(Object.values(MigStrategy).includes(strategy), 'GpuRequest.mig', 'strategy', strategy, Object.values(MigStrategy).join(', '));

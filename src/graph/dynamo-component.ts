@@ -155,7 +155,10 @@ export abstract class DynamoComponent extends Construct {
     }
   }
 
-  /** True if `x` is a graph component. */
+  /**
+   * True if `x` is a graph component (works across copies of the library in one app).
+   * @param x any value
+   */
   public static isComponent(x: unknown): x is DynamoComponent {
     return x !== null && typeof x === 'object' && COMPONENT_SYMBOL in x;
   }
@@ -182,6 +185,12 @@ export abstract class DynamoComponent extends Construct {
   /** True when `replicas` came from an SLA plan: a starting count that a Planner or autoscaler replaces. */
   private replicasPlanned = false;
 
+  /**
+   * @param graph the graph the component joins
+   * @param id construct id, unique within the graph; the default component name
+   * @param type the DGD component type
+   * @param props name, replicas, image, env, metadata, claims and scaling adapter
+   */
   protected constructor(graph: DynamoGraph, id: string, type: ComponentType, props: DynamoComponentProps) {
     super(graph, id);
     Object.defineProperty(this, COMPONENT_SYMBOL, { value: true });

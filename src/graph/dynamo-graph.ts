@@ -143,6 +143,10 @@ export class DynamoGraph extends Construct {
    *   workload: { inputSequenceLength: 2048, outputSequenceLength: 256 }, sla: { ttftMs: 300, itlMs: 20 },
    * });
    * ```
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`; the default DGD name
+   * @param props the model, GPU, traffic, latency targets and GPU budget to plan for (one of `hardware.totalGpus`
+   * and `workload.requestRate` is required), plus graph-wide settings and the frontend's and workers' props
    */
   public static fromSla(scope: Construct, id: string, props: DynamoGraphSlaProps): DynamoGraph {
     const plan = SlaGraph.plan(SlaGraph.pathOf(scope, id), props);
@@ -171,6 +175,11 @@ export class DynamoGraph extends Construct {
   private slaPlan?: PlanResult;
   private frontendBudget?: FrontendDisruptionBudget;
 
+  /**
+   * @param scope parent construct, usually a chart
+   * @param id construct id, unique within `scope`; the default DGD name
+   * @param props the backend and graph-wide settings
+   */
   public constructor(scope: Construct, id: string, props: DynamoGraphProps) {
     super(scope, id);
     this.props = props;
@@ -247,6 +256,7 @@ export class DynamoGraph extends Construct {
    * Name of the DynamoGraphDeploymentScalingAdapter the operator creates for a component whose scaling adapter is on
    * (`scalingAdapterEnabled`): `<graph>-<lower-cased component name>`. HPA, KEDA and the Planner target its `/scale`
    * subresource.
+   * @param component a component of this graph
    */
   public scalingAdapterName(component: DynamoComponent): string {
     return `${this.name}-${component.componentName.toLowerCase()}`;

@@ -49,6 +49,11 @@ export class Frontend extends DynamoComponent {
   private readonly health: HealthCheckOptions;
   private readonly resources: ComponentResources;
 
+  /**
+   * @param graph the graph the frontend joins as a component
+   * @param id construct id, unique within the graph; the default component name
+   * @param props router mode, replicas, resources and probes
+   */
   public constructor(graph: DynamoGraph, id: string, props: FrontendProps = {}) {
     super(graph, id, ComponentType.FRONTEND, props);
     HealthChecks.check(this, props);

@@ -121,6 +121,13 @@ export abstract class WorkerPool extends DynamoComponent {
   /** The ConfigMap holding engine config files (TRT-LLM), if the engine reads any. */
   private readonly engineConfig?: k8s.KubeConfigMap;
 
+  /**
+   * @param graph the graph the pool joins as a component
+   * @param id construct id, unique within the graph; the default component name
+   * @param type the DGD component type (worker, prefill or decode)
+   * @param role what each engine does: serve whole requests, or prefill or decode in a disaggregated pair
+   * @param props model, GPU, engine tuning, scheduling and resources of the pool
+   */
   protected constructor(graph: DynamoGraph, id: string, type: ComponentType, role: WorkerRole, props: WorkerPoolProps) {
     super(graph, id, type, props);
     this.role = role;

@@ -120,6 +120,7 @@ export class ModelArchitecture {
   /**
    * A model from the built-in catalog by Hugging Face id (case-insensitive; the part after the
    * organisation is enough when it is unique). Throws listing the known ids.
+   * @param huggingFaceId e.g. `Qwen/Qwen3-8B`, or `Qwen3-8B`
    */
   public static of(huggingFaceId: string): ModelArchitecture {
     const found = ModelArchitecture.tryOf(huggingFaceId);
@@ -129,7 +130,10 @@ export class ModelArchitecture {
       'not in the model catalog; use ModelArchitecture.fromConfigJson() or ModelArchitecture.custom() for other models');
   }
 
-  /** A model from the built-in catalog, or undefined when the id is not known. */
+  /**
+   * A model from the built-in catalog, or undefined when the id is not known.
+   * @param huggingFaceId e.g. `Qwen/Qwen3-8B`, matched as `of()` matches it
+   */
   public static tryOf(huggingFaceId: string): ModelArchitecture | undefined {
     const key = huggingFaceId.trim().toLowerCase();
     const names = (e: CatalogEntry) => [e.id, ...(e.aliases ?? [])].map(n => n.toLowerCase());
@@ -150,7 +154,10 @@ export class ModelArchitecture {
     return MODEL_CATALOG.flatMap(e => [e.id, ...(e.aliases ?? [])]).sort((a, b) => a.localeCompare(b, 'en'));
   }
 
-  /** A model described by its figures. Throws naming the prop, value and what is allowed when a figure is invalid. */
+  /**
+   * A model described by its figures. Throws naming the prop, value and what is allowed when a figure is invalid.
+   * @param props the model's shape (layers, heads, experts), context length and checkpoint precision
+   */
   public static custom(props: ModelArchitectureProps): ModelArchitecture {
     return new ModelArchitecture(props, 'ModelArchitecture.custom');
   }

@@ -123,6 +123,11 @@ export class ModelCache extends Construct {
   private readonly props: ModelCacheProps;
   private readonly consumers: ModelCacheConsumer[] = [];
 
+  /**
+   * @param scope parent construct, usually the graph's chart (the claim must be in the graph's namespace)
+   * @param id construct id, unique within `scope`; the default claim name
+   * @param props the model, claim size and storage, and the download Job's settings
+   */
   public constructor(scope: Construct, id: string, props: ModelCacheProps) {
     super(scope, id);
     this.props = props;
