@@ -1,8 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
 import {
   AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, DynamoRuntime, Frontend, GpuProfile, PrefillPool,
 } from '../../src';
+import { expectValid } from '../support/validate';
 
 const MODEL = 'Qwen/Qwen3-0.6B';
 
@@ -112,7 +114,9 @@ describe('DynamoGraph', () => {
       new DecodePool(graph, 'Decode', { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2 });
       return app.synthYaml();
     };
-    expect(render()).toBe(render());
+    const yaml = render();
+    expect(render()).toBe(yaml);
+    expectValid(parseAllDocuments(yaml).map(d => d.toJSON()));
   });
 
   describe('rejects', () => {

@@ -1,7 +1,8 @@
 import { App, Chart, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
+import { expectValid } from '../support/validate';
 import {
   Backend, ComponentType, DynamoApiVersion, DynamoGraph, DynamoGraphSlaProps, GpuProfile, HpaPoolAutoscaler, ModelArchitecture, ModelCache,
   Planner, PlanResult, PoolPlan, Quantization, RouterMode, ScalingMetric, ScalingTarget, ServingMode, SlaOptimizer,
@@ -127,7 +128,9 @@ describe('DynamoGraph.fromSla', () => {
       fromSla({}, new Chart(app, 'test', { namespace: 'llm' }));
       return app.synthYaml();
     };
-    expect(yamlOf()).toBe(yamlOf());
+    const yaml = yamlOf();
+    expect(yamlOf()).toBe(yaml);
+    expectValid(parseAllDocuments(yaml).map(d => d.toJSON()));
   });
 
   test('an unreachable SLA fails at construction with the construct path, the closest configuration and the missed limit', () => {
@@ -227,11 +230,14 @@ describe('DynamoGraph.fromSla', () => {
   });
 
   test('explicit Planner settings win over the plan; a plan sized by request rate budgets the GPUs it planned', () => {
-    const { graph } = fromSla({ hardware: undefined, workload: { inputSequenceLength: 2048, outputSequenceLength: 256, requestRate: 10 } });
-    const planner = new Planner(graph, 'Planner', { itlMs: 25 });
+    const { chart, graph } = fromSla({ hardware: undefined, workload: { inputSequenceLength: 2048, outputSequenceLength: 256, requestRate: 10 } });
+    const planner = new Planner(graph, 'Planner', { sla: { itlMs: 25 } });
     expect(JSON.parse(planner.configJson)).toMatchObject({ ttft_ms: 300, itl_ms: 25, max_gpu_budget: graph.plan!.best.gpus });
-    const { graph: other } = fromSla();
-    expect(JSON.parse(new Planner(other, 'Planner', { maxGpuBudget: 12, ttftMs: 250 }).configJson)).toMatchObject({ ttft_ms: 250, max_gpu_budget: 12 });
+    synthValid(chart);
+    const { chart: otherChart, graph: other } = fromSla();
+    expect(JSON.parse(new Planner(other, 'Planner', { maxGpuBudget: 12, sla: { ttftMs: 250 } }).configJson))
+      .toMatchObject({ ttft_ms: 250, itl_ms: 20, max_gpu_budget: 12 });
+    synthValid(otherChart);
   });
 
   test('an autoscaler on a planned pool replaces its planned replicas without complaint', () => {
@@ -239,7 +245,7 @@ describe('DynamoGraph.fromSla', () => {
     const decode = graph.workerPools.find(p => p.type === ComponentType.DECODE)!;
     new HpaPoolAutoscaler(chart, 'DecodeHpa', { target: ScalingTarget.pool(decode), maxReplicas: 4, metrics: [ScalingMetric.kvCacheUsage(80)] });
     expect(validationErrors(chart)).toEqual([]);
-    const [, prefill, d] = dgd(Testing.synth(chart)).spec.components;
+    const [, prefill, d] = dgd(synthValid(chart)).spec.components;
     expect(prefill.replicas).toBe(graph.plan!.best.prefill!.workers);
     expect(d.replicas).toBeUndefined();
   });
@@ -288,7 +294,7 @@ describe('DynamoGraph.fromSla', () => {
     const a = DynamoGraph.fromSla(chart, 'a', { ...DISAGG });
     const b = DynamoGraph.fromSla(chart, 'b', { ...DISAGG, mode: ServingMode.AGGREGATED, sla: { ttftMs: 1000, itlMs: 50 } });
     expect([a.plan!.best.mode, b.plan!.best.mode]).toEqual([ServingMode.DISAGGREGATED, ServingMode.AGGREGATED]);
-    expect(Testing.synth(chart).filter((o: any) => o.kind === 'ConfigMap').map((o: any) => o.metadata.name)).toEqual(['a-sla-plan', 'b-sla-plan']);
+    expect(synthValid(chart).filter((o: any) => o.kind === 'ConfigMap').map((o: any) => o.metadata.name)).toEqual(['a-sla-plan', 'b-sla-plan']);
   });
 });
 

@@ -66,7 +66,7 @@ describe('scaling adapters and replicas', () => {
       const conflicts = components.filter((_, i) => withPlanner && i > 0 && drivers[i] >= 2).length;
       expect(validationErrors(chart).filter(e => e.includes('two drivers would fight'))).toHaveLength(conflicts);
       if (conflicts > 0) return;
-      const spec = Testing.synth(chart).find((o: any) => o.kind === 'DynamoGraphDeployment').spec;
+      const spec = dgd(synthValid(chart)).spec;
       for (const [i, c] of components.entries()) {
         const rendered = spec.components.find((r: any) => r.name === c.componentName);
         const adapter = drivers[i] !== 0 || (withPlanner && i > 0);
