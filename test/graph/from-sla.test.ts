@@ -2,11 +2,11 @@ import { App, Chart, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
-import { expectValid } from '../support/validate';
 import {
   Backend, ComponentType, DynamoApiVersion, DynamoGraph, DynamoGraphSlaProps, GpuProfile, HpaPoolAutoscaler, ModelArchitecture, ModelCache,
   Planner, PlanResult, PoolPlan, Quantization, RouterMode, ScalingMetric, ScalingTarget, ServingMode, SlaOptimizer,
 } from '../../src';
+import { expectValid } from '../support/validate';
 
 const QWEN_8B = 'Qwen/Qwen3-8B';
 /** A disaggregated plan with different prefill and decode layouts. */
