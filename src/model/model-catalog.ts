@@ -1,3 +1,4 @@
+import type { ModelArchitectureProps } from './model-architecture';
 import { Quantization, KvCacheDtype } from './precision';
 
 /**
@@ -6,32 +7,11 @@ import { Quantization, KvCacheDtype } from './precision';
  * the architecture exactly (instruct tunes, re-releases).
  * @internal
  */
-export interface CatalogEntry {
+export interface CatalogEntry extends Omit<ModelArchitectureProps, 'name' | 'maxContextLength'> {
   readonly id: string;
   readonly aliases?: string[];
-  readonly numLayers: number;
-  readonly hiddenSize: number;
-  readonly numAttentionHeads: number;
-  readonly numKeyValueHeads: number;
-  readonly headDim?: number;
-  readonly intermediateSize: number;
-  readonly vocabSize: number;
+  /** Every catalog model states its context length. */
   readonly maxContextLength: number;
-  readonly tieWordEmbeddings?: boolean;
-  readonly numExperts?: number;
-  readonly expertsPerToken?: number;
-  readonly moeIntermediateSize?: number;
-  readonly numSharedExperts?: number;
-  readonly firstDenseLayers?: number;
-  readonly qLoraRank?: number;
-  readonly kvLoraRank?: number;
-  readonly qkNopeHeadDim?: number;
-  readonly qkRopeHeadDim?: number;
-  readonly vHeadDim?: number;
-  readonly slidingWindow?: number;
-  readonly slidingWindowLayers?: number;
-  readonly quantization?: Quantization;
-  readonly kvCacheDtype?: KvCacheDtype;
 }
 
 const QWEN3_VOCAB = 151936;
