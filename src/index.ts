@@ -20,6 +20,7 @@ export * from './graph/component-type';
 export * from './graph/env';
 export * from './graph/health-checks';
 export * from './graph/runtime-image';
+export * from './graph/component-resources';
 export * from './graph/dynamo-component';
 export * from './graph/dynamo-graph';
 export * from './graph/frontend';

@@ -11,7 +11,6 @@ import { SecureDefaults } from '../common/security';
 import { DynamoPolicy } from '../policy/dynamo-policy';
 
 // Re-exported for the components that import them from here (the Planner); new code imports component-resources.
-export { ComponentResources, ComponentResourceDefaults } from './component-resources';
 
 /**
  * An existing PersistentVolumeClaim mounted into a component's main container (DGD v1alpha1 `pvcs` + `volumeMounts`;

@@ -19,12 +19,12 @@ export enum ServingMode {
 export interface Sla {
   /**
    * Time to first token, ms, including queueing at the planned load.
-   * @default 100
+   * @default - 100 ms in `SlaOptimizer.plan` and `DynamoGraph.fromSla`; the Planner and the deployment request state their own defaults
    */
   readonly ttftMs?: number;
   /**
    * Inter-token latency (time per output token after the first), ms.
-   * @default 15
+   * @default - 15 ms in `SlaOptimizer.plan` and `DynamoGraph.fromSla`; the Planner and the deployment request state their own defaults
    */
   readonly itlMs?: number;
 }

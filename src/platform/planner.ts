@@ -3,8 +3,9 @@ import { DynamoVersions } from './dynamo-versions';
 import { PlannerConfig, PlannerMode, PlannerSettings } from './planner-config';
 import { PlannerRbacObjects } from './planner-rbac';
 import { PropError } from '../common/errors';
+import { ComponentResourceDefaults, ComponentResources } from '../graph/component-resources';
 import { ComponentType } from '../graph/component-type';
-import { ComponentDetails, ComponentResourceDefaults, ComponentResources, DynamoComponent, DynamoComponentProps } from '../graph/dynamo-component';
+import { ComponentDetails, DynamoComponent, DynamoComponentProps } from '../graph/dynamo-component';
 import type { DynamoGraph } from '../graph/dynamo-graph';
 import { DynamoRuntime } from '../graph/runtime-image';
 import { WorkerPool } from '../graph/worker-pool';
@@ -95,6 +96,7 @@ export class Planner extends DynamoComponent {
     } : {});
     PlannerConfig.validate(this, settings);
     PropError.integer(this, 'replicas', props.replicas, 0, 1);
+    ComponentResourceDefaults.check(this, props.resources);
     PropError.check(props.scalingAdapter !== true, this, 'scalingAdapter', true, 'false', 'the Planner is not scaled');
     PropError.check(props.mode === undefined || Object.values(PlannerMode).includes(props.mode), this, 'mode', props.mode, Object.values(PlannerMode).join(', '));
     this.settings = settings;
