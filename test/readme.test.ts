@@ -5,6 +5,7 @@ import { App, Testing } from 'cdk8s';
 import * as ts from 'typescript';
 import * as library from '../src';
 import { expectValid } from './support/validate';
+import { main } from '../src/cli/main';
 
 // The README's TypeScript blocks are what new users copy first: they must compile, synthesize and validate.
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -68,4 +69,15 @@ test.each(BLOCKS.map((block, i) => [i, block]))('README block %i synthesizes val
   expect(objects.length).toBeGreaterThan(0);
   expect(objects.some(o => o.kind === 'DynamoGraphDeployment')).toBe(true);
   expectValid(objects);
+});
+
+test('the plan output shown in the README is what the CLI prints today', () => {
+  const shown = README.match(/```\n\$ cdk8s-dynamo (plan [^\n]*)\n([\s\S]*?)```/);
+  expect(shown).not.toBeNull();
+  const out: string[] = [];
+  const code = main(shown![1].split(/\s+/), { out: t => out.push(t), err: t => out.push(t) });
+  expect(code).toBe(0);
+  // The search time is wall-clock; everything else is deterministic.
+  const printed = out.join('\n').split('\n').filter(l => !l.startsWith('search:')).join('\n').trim();
+  expect(shown![2].trim()).toBe(printed);
 });
