@@ -16,14 +16,6 @@ import { GpuPeaks, Roofline } from '../src/optimizer/roofline';
 interface Sample { shape: KernelShape; ms: number }
 
 const SYSTEMS = ['h100_sxm', 'h200_sxm'];
-const AXES: Record<string, number[][]> = {
-  gemm: CalibrationAxes.GEMM,
-  context: CalibrationAxes.CONTEXT_ATTENTION,
-  generation: CalibrationAxes.GENERATION_ATTENTION,
-  allreduce: CalibrationAxes.COLLECTIVE,
-  nccl: CalibrationAxes.COLLECTIVE,
-  moe: CalibrationAxes.MOE,
-};
 const dtype = (s: string) => (s === 'bfloat16' ? 'bf16' : s) as any;
 
 /** Every row of every table of one system, as kernel shapes on that system's peaks. */
@@ -167,7 +159,7 @@ function main(): void {
     const groups = groupBy(all, s => `${s.shape.op}/${s.shape.group}`);
     for (const [key, rows] of groups) {
       const op = rows[0].shape.op;
-      tables[op][rows[0].shape.group] = fitGroup(AXES[op], rows);
+      tables[op][rows[0].shape.group] = fitGroup(CalibrationAxes.forOp(op as KernelShape['op']), rows);
       floors[key] = Number(Math.min(...rows.map(s => s.ms)).toPrecision(3));
     }
     // Measured MoE shapes keep their own token curve (see CalibrationAxes.MOE_TOKENS).

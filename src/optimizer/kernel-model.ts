@@ -31,14 +31,6 @@ export interface KernelShape {
   readonly exact?: { readonly key: string; readonly point: number[] };
 }
 
-const AXES: Record<CalibratedOp, number[][]> = {
-  gemm: CalibrationAxes.GEMM,
-  context: CalibrationAxes.CONTEXT_ATTENTION,
-  generation: CalibrationAxes.GENERATION_ATTENTION,
-  allreduce: CalibrationAxes.COLLECTIVE,
-  nccl: CalibrationAxes.COLLECTIVE,
-  moe: CalibrationAxes.MOE,
-};
 
 /** Kernel models per GPU figures (grids decode once per process). */
 const MODELS = new Map<string, KernelModel>();
@@ -153,26 +145,26 @@ export class KernelModel {
   }
 
   public gemm(m: number, n: number, k: number, kind: GemmKind, weightBytes?: number): number {
-    return this.monotone(`g|${n}|${k}|${kind}|${weightBytes}`, m, AXES.gemm[0],
+    return this.monotone(`g|${n}|${k}|${kind}|${weightBytes}`, m, CalibrationAxes.GEMM[0],
       x => this.predict(p => KernelModel.gemmShape(p, x, n, k, kind, weightBytes)));
   }
 
   public contextAttention(batch: number, seq: number, heads: number, kvHeads: number, headDim: number, window: number,
     fmha: 'bf16' | 'fp8', kv: 'bf16' | 'fp8'): number {
-    return this.monotone(`c|${batch}|${heads}|${kvHeads}|${headDim}|${window}|${fmha}|${kv}`, seq, AXES.context[0],
+    return this.monotone(`c|${batch}|${heads}|${kvHeads}|${headDim}|${window}|${fmha}|${kv}`, seq, CalibrationAxes.CONTEXT_ATTENTION[0],
       x => this.predict(p => KernelModel.contextShape(p, batch, x, heads, kvHeads, headDim, window, fmha, kv)));
   }
 
   public generationAttention(batch: number, kvLen: number, heads: number, kvHeads: number, headDim: number, window: number,
     kv: 'bf16' | 'fp8'): number {
-    return this.monotone(`d|${kvLen}|${heads}|${kvHeads}|${headDim}|${window}|${kv}`, batch, AXES.generation[1].map(n => n / kvHeads),
+    return this.monotone(`d|${kvLen}|${heads}|${kvHeads}|${headDim}|${window}|${kv}`, batch, CalibrationAxes.GENERATION_ATTENTION[1].map(n => n / kvHeads),
       x => this.predict(p => KernelModel.generationShape(p, x, kvLen, heads, kvHeads, headDim, window, kv)));
   }
 
   /** Tensor-parallel all-reduce; beyond one node, AIConfigurator's scaling by the slower link. */
   public allReduce(elements: number, gpus: number): number {
     if (gpus <= 1) return 0;
-    return this.monotone(`a|${gpus}`, elements, AXES.allreduce[0], x => this.predict(p => KernelModel.allReduceShape(p, x, gpus)));
+    return this.monotone(`a|${gpus}`, elements, CalibrationAxes.COLLECTIVE[0], x => this.predict(p => KernelModel.allReduceShape(p, x, gpus)));
   }
 
   public collective(op: 'all_gather' | 'reduce_scatter' | 'alltoall' | 'all_reduce', bytes: number, gpus: number): number {
@@ -219,7 +211,7 @@ export class KernelModel {
     if (shape.exact && measured) return this.grid(`moe!${shape.exact.key}`, CalibrationAxes.MOE_TOKENS, measured).efficiency(shape.exact.point);
     const encoded = CALIBRATION.systems[this.system][shape.op][shape.group];
     if (encoded === undefined) throw new Error(`internal: no calibration for ${this.system} ${shape.op}/${shape.group}`);
-    return this.grid(`${shape.op}/${shape.group}`, AXES[shape.op], encoded).efficiency(shape.point);
+    return this.grid(`${shape.op}/${shape.group}`, CalibrationAxes.forOp(shape.op), encoded).efficiency(shape.point);
   }
 
   private grid(key: string, axes: number[][], encoded: string): EfficiencyGrid {

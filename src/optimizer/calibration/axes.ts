@@ -48,6 +48,17 @@ export class CalibrationAxes {
    */
   public static readonly MOE_TOKENS = [[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]];
 
+  /** The grid axes of each calibrated operation, shared by the calibration script and the kernel model. */
+  public static forOp(op: 'gemm' | 'context' | 'generation' | 'allreduce' | 'nccl' | 'moe'): number[][] {
+    switch (op) {
+      case 'gemm': return CalibrationAxes.GEMM;
+      case 'context': return CalibrationAxes.CONTEXT_ATTENTION;
+      case 'generation': return CalibrationAxes.GENERATION_ATTENTION;
+      case 'allreduce': case 'nccl': return CalibrationAxes.COLLECTIVE;
+      case 'moe': return CalibrationAxes.MOE;
+    }
+  }
+
   /** Head dimensions the attention tables hold. */
   public static readonly HEAD_DIMS = [64, 128, 192, 256];
 
