@@ -48,6 +48,9 @@ export class CalibrationAxes {
    */
   public static readonly MOE_TOKENS = [[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]];
 
+  /** Head dimensions the attention tables hold. */
+  public static readonly HEAD_DIMS = [64, 128, 192, 256];
+
   /** The grid axes of each calibrated operation, shared by the calibration script and the kernel model. */
   public static forOp(op: 'gemm' | 'context' | 'generation' | 'allreduce' | 'nccl' | 'moe'): number[][] {
     switch (op) {
@@ -58,9 +61,6 @@ export class CalibrationAxes {
       case 'moe': return CalibrationAxes.MOE;
     }
   }
-
-  /** Head dimensions the attention tables hold. */
-  public static readonly HEAD_DIMS = [64, 128, 192, 256];
 
   /** Sliding windows the attention tables hold, per head dimension (every head dimension also has full attention). */
   public static windows(headDim: number): number[] {
