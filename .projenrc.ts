@@ -25,7 +25,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   devDeps: [
     'cdk8s-plus-28@2.5.6',
-    'cdk8s-cli@2.207.60',
     '@types/node@^20',
     'fast-check@^4',
     'ajv@^8',
