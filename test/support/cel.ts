@@ -306,6 +306,7 @@ function macro(node: Extract<Node, { t: 'call' }>, scope: Scope): Value {
   }
 }
 
+// Deliberately independent of src/policy/rendered/quantities.ts: the validator must not share the code it checks.
 class Quantity {
   constructor(public readonly amount: number) {}
 }
