@@ -12,7 +12,7 @@ for (const example of EXAMPLES) {
   example.synthesize(app);
   app.synth();
   const files = fs.readdirSync(outdir).sort();
-  const objects = app.charts.reduce((n, chart) => n + chart.toJson().length, 0);
-  const kinds = [...new Set(app.charts.flatMap(chart => chart.toJson().map((o: any) => o.kind)))].sort().join(', ');
-  console.log(`${example.name}: ${objects} objects (${kinds}) in ${files.map(f => path.join('dist/examples', example.name, f)).join(', ')}`);
+  const objects = app.charts.flatMap(chart => chart.toJson());
+  const kinds = [...new Set(objects.map((o: any) => o.kind))].sort().join(', ');
+  console.log(`${example.name}: ${objects.length} objects (${kinds}) in ${files.map(f => path.join('dist/examples', example.name, f)).join(', ')}`);
 }
