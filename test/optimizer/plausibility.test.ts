@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { Backend, EstimateMode, EstimateRequest, GpuProfile, ModelArchitecture, Quantization, SlaOptimizer } from '../../src';
+import { Backend, EstimateMode, GpuProfile, ModelArchitecture, Quantization, SlaOptimizer } from '../../src';
+import { estimator } from './support/estimate';
 
 // End-to-end predictions against public reference points and physical bounds. No GPU measurements are available to
 // this project, so these are bands, each with its source; they catch a model that drifts into the implausible
@@ -8,19 +9,7 @@ import { Backend, EstimateMode, EstimateRequest, GpuProfile, ModelArchitecture, 
 const BACKENDS = [Backend.VLLM, Backend.SGLANG, Backend.TRTLLM];
 const GIB = 1024 ** 3;
 
-function estimate(model: string, gpu: string, extra: Partial<EstimateRequest>) {
-  return SlaOptimizer.estimate({
-    model: ModelArchitecture.of(model),
-    gpu: GpuProfile.of(gpu),
-    backend: Backend.VLLM,
-    tensorParallel: 1,
-    batchSize: 1,
-    mode: EstimateMode.DECODE,
-    inputSequenceLength: 1024,
-    outputSequenceLength: 1024,
-    ...extra,
-  });
-}
+const estimate = estimator(EstimateMode.DECODE);
 
 describe('public reference points (every engine)', () => {
   test.each(BACKENDS)('%s: Llama-3.1-8B bf16, 1 x H100 SXM, batch 1 decode ITL within 5-10 ms', backend => {

@@ -1,4 +1,5 @@
-import { Backend, EstimateMode, EstimateRequest, GpuProfile, ModelArchitecture, ServingMode, SlaOptimizer } from '../../src';
+import { Backend, EstimateMode, GpuProfile, ModelArchitecture, ServingMode, SlaOptimizer } from '../../src';
+import { estimator } from './support/estimate';
 import { KvCacheDtype, Quantization } from '../../src/model/precision';
 import { ForwardPass } from '../../src/optimizer/forward-pass';
 
@@ -8,19 +9,7 @@ import { ForwardPass } from '../../src/optimizer/forward-pass';
 // wide on purpose: engine versions move these figures by tens of percent, and measured throughput is typically
 // 85-90 % of AIC-style predictions (Dynamo docs).
 
-function estimate(model: string, gpu: string, extra: Partial<EstimateRequest>) {
-  return SlaOptimizer.estimate({
-    model: ModelArchitecture.of(model),
-    gpu: GpuProfile.of(gpu),
-    backend: Backend.VLLM,
-    tensorParallel: 1,
-    batchSize: 1,
-    mode: EstimateMode.AGGREGATED,
-    inputSequenceLength: 1024,
-    outputSequenceLength: 1024,
-    ...extra,
-  });
-}
+const estimate = estimator(EstimateMode.AGGREGATED);
 
 describe("AIConfigurator's structure", () => {
   const qwen32 = ModelArchitecture.of('Qwen/Qwen3-32B');
