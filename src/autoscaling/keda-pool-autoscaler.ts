@@ -5,6 +5,7 @@ import { ResolvedMetric } from './scaling-metric';
 import { PropError } from '../common/errors';
 import { DynamoNames } from '../graph/names';
 import { DynamoMonitoring } from '../platform/monitoring';
+import { PlatformWorkload } from '../platform/platform-workload';
 
 /**
  * Props of `KedaPoolAutoscaler`.
@@ -46,11 +47,7 @@ export class KedaPoolAutoscaler extends PoolAutoscaler {
     const url = props.prometheusUrl ?? DynamoMonitoring.DEFAULT_PROMETHEUS_URL;
     PropError.check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(url), this, 'prometheusUrl', url, 'an http(s) URL, e.g. \'http://prometheus.monitoring.svc:9090\'');
     if (props.authenticationRef !== undefined) DynamoNames.checkSubdomain(this, 'authenticationRef', props.authenticationRef);
-    let polling: number | undefined;
-    if (props.pollingInterval !== undefined) {
-      polling = props.pollingInterval.toSeconds({ integral: false });
-      PropError.check(Number.isInteger(polling) && polling >= 1, this, 'pollingInterval', props.pollingInterval.toHumanString(), 'a whole number of seconds, at least 1');
-    }
+    const polling = props.pollingInterval && PlatformWorkload.wholeSeconds(this, 'pollingInterval', props.pollingInterval);
     const triggers = this._metrics.map((m, i) => this.trigger(m, i, url, props.authenticationRef));
 
     this.apiObject = new ApiObject(this, 'Resource', {

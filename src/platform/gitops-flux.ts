@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PlatformWorkload } from './platform-workload';
 import { PropError } from '../common/errors';
 import { DynamoNames } from '../graph/names';
 
@@ -100,8 +101,7 @@ export interface FluxKustomizationProps {
 export class FluxKustomization extends Construct {
   /** Flux durations are Go durations: `10m`, `90s`. */
   private static goDuration(scope: Construct, prop: string, d: Duration): string {
-    const seconds = d.toSeconds({ integral: false });
-    PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prop, d.toHumanString(), 'a whole number of seconds, at least 1');
+    const seconds = PlatformWorkload.wholeSeconds(scope, prop, d);
     return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
   }
 

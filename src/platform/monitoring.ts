@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DynamoPlatform } from './dynamo-platform';
+import { PlatformWorkload } from './platform-workload';
 import { PropError } from '../common/errors';
 import { ComponentType } from '../graph/component-type';
 import { DynamoNames } from '../graph/names';
@@ -155,9 +156,7 @@ export class DynamoMonitoring extends Construct {
   public static readonly DEFAULT_PROMETHEUS_URL = 'http://prometheus-kube-prometheus-prometheus.monitoring.svc.cluster.local:9090';
 
   private static interval(scope: Construct, prop: string, d: Duration): string {
-    const seconds = d.toSeconds({ integral: false });
-    PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prop, d.toHumanString(), 'a whole number of seconds, at least 1');
-    return `${seconds}s`;
+    return `${PlatformWorkload.wholeSeconds(scope, prop, d)}s`;
   }
 
   /** Copies the pod's graph and component labels onto every series it exports. */

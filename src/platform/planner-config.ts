@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { PlatformWorkload } from './platform-workload';
 import { PropError } from '../common/errors';
 import { Sla } from '../optimizer/sla';
 
@@ -196,9 +197,7 @@ export class PlannerConfig {
       PropError.check(s.minGpuBudget <= max, scope, prefix + 'minGpuBudget', s.minGpuBudget, `at most maxGpuBudget (${max})`);
     }
     for (const [prop, d] of [['throughputAdjustmentInterval', s.throughputAdjustmentInterval], ['loadAdjustmentInterval', s.loadAdjustmentInterval]] as const) {
-      if (d === undefined) continue;
-      const seconds = d.toSeconds({ integral: false });
-      PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prefix + prop, d.toHumanString(), 'a whole number of seconds, at least 1');
+      if (d !== undefined) PlatformWorkload.wholeSeconds(scope, prefix + prop, d);
     }
     PropError.check(s.throughputScaling !== false || s.loadScaling !== false, scope, prefix + 'loadScaling', false,
       'true, or throughputScaling true', 'with both throughput and load scaling off the Planner never scales');

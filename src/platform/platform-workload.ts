@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { PropError } from '../common/errors';
@@ -27,7 +27,7 @@ export interface ProbeTiming {
 }
 
 /**
- * Pieces shared by the platform's pods (operator, NATS, etcd).
+ * Pieces shared by the platform's pods (operator, NATS, etcd), and checks its props share.
  * @internal
  */
 export class PlatformWorkload {
@@ -110,6 +110,13 @@ export class PlatformWorkload {
     const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
     PropError.check(Number.isInteger(mib) && mib >= min.toMebibytes(), scope, prop, size.asString(),
       `a whole number of MiB, at least ${min.asString()}`);
+  }
+
+  /** The whole number of seconds in `d`; throws unless it is one, at least 1 (intervals, timeouts). */
+  public static wholeSeconds(scope: IConstruct, prop: string, d: Duration): number {
+    const seconds = d.toSeconds({ integral: false });
+    PropError.check(Number.isInteger(seconds) && seconds >= 1, scope, prop, d.toHumanString(), 'a whole number of seconds, at least 1');
+    return seconds;
   }
 
   /** Throws unless `image` is a plausible image reference with a tag or digest (never implicitly `latest`). */
