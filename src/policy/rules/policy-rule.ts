@@ -137,7 +137,7 @@ export class PolicyContext {
 
   /** A violation on a container field. */
   public atContainer(pod: RenderedPod, container: RenderedContainer, field: string, value: unknown, allowed: string, why: string): Violation {
-    return { object: pod.object, component: pod.component, field: RenderedPods.field(container, field), value, allowed, why };
+    return this.atField(pod, RenderedPods.field(container, field), value, allowed, why);
   }
 
   /** A violation on a field of the pod's engine container. */
@@ -145,8 +145,8 @@ export class PolicyContext {
     return this.atContainer(pod, RenderedPods.main(pod), field, value, allowed, why);
   }
 
-  /** A violation on an object field. */
-  public atObject(object: RenderedObject, field: string, value: unknown, allowed: string, why: string, component?: string): Violation {
-    return { object, component, field, value, allowed, why };
+  /** A violation on a field of an object that is not a pod (Secrets, ConfigMaps). */
+  public atObject(object: RenderedObject, field: string, value: unknown, allowed: string, why: string): Violation {
+    return { object, field, value, allowed, why };
   }
 }
