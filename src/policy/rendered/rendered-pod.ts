@@ -189,22 +189,15 @@ export class RenderedPods {
     const containers = RenderedPods.containers(withMain, `${path}.podTemplate.spec`, 'main')
       .map(c => c.main && dgd.env ? { ...c, json: { ...c.json, env: [...dgd.env, ...RenderedPods.array(c.json.env)] } } : c);
     return {
-      object,
-      path,
+      ...RenderedPods.dynamoComponent(object, path, component),
       specPath: `${path}.podTemplate.spec`,
       component: component.name,
       componentType: component.type,
-      dynamo: true,
       metadata: template.metadata ?? {},
       spec,
       containers,
-      replicas: component.replicas ?? 1,
-      nodeCount: component.multinode ? (component.multinode.nodeCount ?? 2) : 1,
       shmBytes: RenderedPods.dynamoShm(component.sharedMemorySize, false),
       shmPath: `${path}.sharedMemorySize`,
-      runtimeVersionOverride: component.runtimeVersionOverride,
-      runtimeVersionPath: `${path}.runtimeVersionOverride`,
-      backend: dgd.backendFramework,
       claimNames: RenderedPods.claims(spec),
       annotation: key => template.metadata?.annotations?.[key] ?? dgd.annotations?.[key] ?? object.json.metadata?.annotations?.[key],
     };
@@ -237,27 +230,34 @@ export class RenderedPods {
       ? svc.subComponentType : svc.componentType;
     const shm = svc.sharedMemory ?? {};
     return {
-      object,
-      path,
+      ...RenderedPods.dynamoComponent(object, path, svc),
       specPath: `${path}.extraPodSpec`,
       component: name,
       componentType: type,
-      dynamo: true,
       metadata: svc.extraPodMetadata ?? {},
       spec,
       containers,
-      replicas: svc.replicas ?? 1,
-      nodeCount: svc.multinode ? (svc.multinode.nodeCount ?? 2) : 1,
       shmBytes: RenderedPods.dynamoShm(shm.size, shm.disabled === true),
       shmPath: `${path}.sharedMemory`,
-      runtimeVersionOverride: svc.runtimeVersionOverride,
-      runtimeVersionPath: `${path}.runtimeVersionOverride`,
-      backend: dgd.backendFramework,
       // v1alpha1 `volumeMounts[].name` names an entry of `spec.pvcs`, which is the claim.
       claimNames: [...new Set([...RenderedPods.claims(eps), ...RenderedPods.array(svc.volumeMounts).map(m => m?.name)])]
         .filter((n): n is string => typeof n === 'string').sort(),
       annotation: key => svc.extraPodMetadata?.annotations?.[key] ?? svc.annotations?.[key] ?? dgd.annotations?.[key]
         ?? object.json.metadata?.annotations?.[key],
+    };
+  }
+
+  /** The fields v1alpha1 services and v1beta1 components spell the same way. */
+  private static dynamoComponent(object: RenderedObject, path: string, component: any) {
+    return {
+      object,
+      path,
+      dynamo: true,
+      replicas: component.replicas ?? 1,
+      nodeCount: component.multinode ? (component.multinode.nodeCount ?? 2) : 1,
+      runtimeVersionOverride: component.runtimeVersionOverride,
+      runtimeVersionPath: `${path}.runtimeVersionOverride`,
+      backend: object.json.spec?.backendFramework,
     };
   }
 
