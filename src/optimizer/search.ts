@@ -41,6 +41,7 @@ interface PrefillOption {
   maxLen: number;
   pool: (workers: number, maxLen: number) => PoolPlan;
 }
+interface MicroBatch { micro: number; batch: number; capped: boolean; admissible: number }
 interface RateMatch { x: number; y: number; rate: number; gpus: number; prefillBound: boolean }
 interface DecodeOption {
   fp: ForwardPass;
@@ -141,6 +142,17 @@ export class PlanSearch {
   }
 
   /**
+   * Batches to try with `tokens` per iteration. Pipeline stages keep one micro-batch each in flight, so a worker
+   * holds `micro` sequences per stage and `batch` = pp x `micro` in all; `capped` marks the largest, set by the
+   * KV-cache budget of `admissible` sequences.
+   */
+  private microBatches(fp: ForwardPass, pp: number, tokens: number): MicroBatch[] {
+    const admissible = fp.memory(this.r.inputSequenceLength + this.r.outputSequenceLength, tokens).maxSequences;
+    const micros = this.batches(Math.floor(admissible / pp));
+    return micros.map((micro, i) => ({ micro, batch: micro * pp, capped: i === micros.length - 1 && (micro + 1) * pp > admissible, admissible }));
+  }
+
+  /**
    * The engine's max model length with an iteration of `tokens`, or undefined when the engine cannot serve the
    * workload: its KV budget must hold one average request (batches are admitted at the average length) and, when
    * the user asked for a maximum length, one sequence of it. Without one, the model's context length is lowered to
@@ -183,17 +195,13 @@ export class PlanSearch {
         if (chunk < Math.min(isl, CHUNKS[CHUNKS.length - 1]) && chunk !== CHUNKS[0]) continue;
         const maxLen = this.maxModelLen(fp, chunk);
         if (maxLen === undefined) continue;
-        const admissible = fp.memory(isl + osl, chunk).maxSequences;
-        // Pipeline stages keep one micro-batch each in flight: `batch` per micro-batch, pp times the throughput.
         const pp = layout.pipelineParallel;
-        const microBatches = this.batches(Math.floor(admissible / pp));
-        for (const micro of microBatches) {
+        for (const { micro, batch, capped, admissible } of this.microBatches(fp, pp, chunk)) {
           this.evaluated++;
           const cycle = fp.aggregated(micro, isl, osl, chunk);
           const { itlMs: itl, firstTokenMs } = cycle;
           const capacity = cycle.capacity * pp;
           const laneMs = cycle.prefillLaneMs / pp;
-          const batch = micro * pp;
           const aggCap = this.r.queueing.maxAggregatedLoad!;
           const maxUtil = this.queue.maxUtilisation(firstTokenMs, laneMs, this.r.ttftMs, 1);
           const loadCap = Math.min(aggCap, maxUtil > 0 ? this.loadForLaneUtil(maxUtil, laneMs, capacity) : aggCap);
@@ -204,8 +212,7 @@ export class PlanSearch {
           const ttft = perWorker(workerRate);
           const aggPool = this.pool(fp, layout, deploy.workers, batch, chunk, maxLen);
           const limits = [
-            micro === microBatches[microBatches.length - 1] && batch + pp > admissible
-              ? `batch capped by the KV-cache budget (${admissible} sequences of ${isl + osl} tokens)` : undefined,
+            capped ? `batch capped by the KV-cache budget (${admissible} sequences of ${isl + osl} tokens)` : undefined,
             maxLen < this.r.maxSequenceLength ? `max model length ${maxLen}: the KV-cache budget holds no longer sequence` : undefined,
             maxUtil > 0 && loadCap < aggCap ? `load held at ${pct(workerRate / capacity)} of capacity to keep queueing within TTFT` : undefined,
           ].filter((s): s is string => !!s);
@@ -279,18 +286,14 @@ export class PlanSearch {
       const tokens = 2048;
       const maxLen = this.maxModelLen(fp, tokens);
       if (maxLen === undefined) continue;
-      const admissible = fp.memory(isl + osl, tokens).maxSequences;
-      const pp = layout.pipelineParallel;
-      const microBatches = this.batches(Math.floor(admissible / pp));
-      for (const micro of microBatches) {
+      for (const { micro, batch, capped } of this.microBatches(fp, layout.pipelineParallel, tokens)) {
         this.evaluated++;
         const itlMs = fp.iterationMs(0, 0, micro, isl + osl / 2);
-        const batch = micro * pp;
         decodes.push({
           fp,
           layout,
           batch,
-          capped: micro === microBatches[microBatches.length - 1] && batch + pp > admissible,
+          capped,
           itlMs,
           capacity: batch * 1000 / (itlMs * Math.max(1, osl - 1)),
           maxLen,
