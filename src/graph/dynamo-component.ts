@@ -10,8 +10,6 @@ import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
 import { DynamoPolicy } from '../policy/dynamo-policy';
 
-// Re-exported for the components that import them from here (the Planner); new code imports component-resources.
-
 /**
  * An existing PersistentVolumeClaim mounted into a component's main container (DGD v1alpha1 `pvcs` + `volumeMounts`;
  * v1beta1 pod volume + mount), e.g. a model cache filled outside this app.
