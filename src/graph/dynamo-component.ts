@@ -22,32 +22,9 @@ export interface ClaimMount {
 }
 
 /**
- * Props every graph component accepts.
+ * Env and pod metadata of a component (also given to every worker pool of `DynamoGraph.fromSla`).
  */
-export interface DynamoComponentProps {
-  /**
-   * The component name in the graph (DGD `components[].name` / `services` key). The operator derives
-   * object names from it: `<graph>-<lower-cased name>`.
-   * @default - the construct id
-   */
-  readonly componentName?: string;
-  /**
-   * Number of replicas (for multinode pools: replicas of the whole multi-node engine). Leave it unset on a
-   * component whose scaling adapter is on: the adapter owns the count, and the DGD then carries none.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * Main container image.
-   * @default - the graph's image
-   */
-  readonly image?: string;
-  /**
-   * Dynamo runtime version of `image`, as MAJOR.MINOR.PATCH. The operator requires it when the image tag is not
-   * semver.
-   * @default - derived from the image tag; the graph's value when the image is the graph's
-   */
-  readonly runtimeVersionOverride?: string;
+export interface ComponentPodOptions {
   /**
    * Literal environment variables. Credentials are refused here: use `secretEnv`.
    * @default - none
@@ -73,6 +50,35 @@ export interface DynamoComponentProps {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+}
+
+/**
+ * Props every graph component accepts.
+ */
+export interface DynamoComponentProps extends ComponentPodOptions {
+  /**
+   * The component name in the graph (DGD `components[].name` / `services` key). The operator derives
+   * object names from it: `<graph>-<lower-cased name>`.
+   * @default - the construct id
+   */
+  readonly componentName?: string;
+  /**
+   * Number of replicas (for multinode pools: replicas of the whole multi-node engine). Leave it unset on a
+   * component whose scaling adapter is on: the adapter owns the count, and the DGD then carries none.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Main container image.
+   * @default - the graph's image
+   */
+  readonly image?: string;
+  /**
+   * Dynamo runtime version of `image`, as MAJOR.MINOR.PATCH. The operator requires it when the image tag is not
+   * semver.
+   * @default - derived from the image tag; the graph's value when the image is the graph's
+   */
+  readonly runtimeVersionOverride?: string;
   /**
    * Existing PersistentVolumeClaims to mount into the main container, as upstream manifests do with `pvcs` and
    * `volumeMounts` (e.g. a pre-filled Hugging Face cache at `/root/.cache/huggingface`: a worker pool then reserves

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { AggregatedPool } from './aggregated-pool';
 import { ComponentResources } from './component-resources';
 import { DecodePool } from './decode-pool';
+import { ComponentPodOptions } from './dynamo-component';
 import type { DynamoGraph, DynamoGraphOptions } from './dynamo-graph';
-import { SecretKeyRef } from './env';
 import { Frontend, FrontendProps } from './frontend';
 import { HealthCheckOptions } from './health-checks';
 import { PrefillPool } from './prefill-pool';
@@ -22,32 +22,7 @@ import { SlaOptimizer } from '../optimizer/sla-optimizer';
 /**
  * Settings of the worker pools `DynamoGraph.fromSla` creates that the optimizer does not choose.
  */
-export interface SlaWorkerOptions extends GpuSchedulingProps, HealthCheckOptions {
-  /**
-   * Literal environment variables of every worker. Credentials are refused here: use `secretEnv`.
-   * @default - none
-   */
-  readonly env?: { [name: string]: string };
-  /**
-   * Environment variables of every worker, read from Secret keys.
-   * @default - none
-   */
-  readonly secretEnv?: { [name: string]: SecretKeyRef };
-  /**
-   * A Secret whose keys all become environment variables of the workers.
-   * @default - the graph's `envFromSecret`
-   */
-  readonly envFromSecret?: string;
-  /**
-   * Extra labels of the worker pods.
-   * @default - none
-   */
-  readonly podLabels?: { [key: string]: string };
-  /**
-   * Extra annotations of the worker pods.
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
+export interface SlaWorkerOptions extends ComponentPodOptions, GpuSchedulingProps, HealthCheckOptions {
   /**
    * CPU, memory and ephemeral storage of each worker pod.
    * @default - the pools' defaults, derived from the GPUs each pod gets (see `WorkerPoolProps.resources`)
