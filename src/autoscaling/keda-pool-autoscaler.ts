@@ -45,7 +45,7 @@ export class KedaPoolAutoscaler extends PoolAutoscaler {
   constructor(scope: Construct, id: string, props: KedaPoolAutoscalerProps) {
     super(scope, id, props);
     const url = props.prometheusUrl ?? DynamoMonitoring.DEFAULT_PROMETHEUS_URL;
-    PropError.check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(url), this, 'prometheusUrl', url, 'an http(s) URL, e.g. \'http://prometheus.monitoring.svc:9090\'');
+    PlatformWorkload.checkHttpUrl(this, 'prometheusUrl', url, 'http://prometheus.monitoring.svc:9090');
     if (props.authenticationRef !== undefined) DynamoNames.checkSubdomain(this, 'authenticationRef', props.authenticationRef);
     const polling = props.pollingInterval && PlatformWorkload.wholeSeconds(this, 'pollingInterval', props.pollingInterval);
     const triggers = this._metrics.map((m, i) => this.trigger(m, i, url, props.authenticationRef));

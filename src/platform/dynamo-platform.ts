@@ -352,10 +352,7 @@ export class DynamoPlatform extends Construct {
     }
     PropError.check(discoveryBackend !== DiscoveryBackend.ETCD || props.etcd !== undefined, this, 'discoveryBackend', discoveryBackend,
       `'${DiscoveryBackend.KUBERNETES}', or '${DiscoveryBackend.ETCD}' together with the 'etcd' prop`);
-    if (props.prometheusEndpoint !== undefined) {
-      PropError.check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.prometheusEndpoint), this, 'prometheusEndpoint', props.prometheusEndpoint,
-        'an http(s) URL, e.g. \'http://prometheus-operated.monitoring.svc:9090\'');
-    }
+    PlatformWorkload.checkHttpUrl(this, 'prometheusEndpoint', props.prometheusEndpoint, 'http://prometheus-operated.monitoring.svc:9090');
   }
 
   /** A chart-level namespace would otherwise land on cluster-scoped objects too, which some tools reject. */

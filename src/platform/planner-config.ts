@@ -165,8 +165,6 @@ export interface PlannerGraphFacts {
   readonly profiled?: boolean;
 }
 
-const URL_PATTERN = /^https?:\/\/[^\s/]+(\/\S*)?$/;
-
 /**
  * Validates `PlannerSettings` and lays them out as the Planner's `PlannerConfig` keys (operator-facts §6).
  * @internal
@@ -201,9 +199,7 @@ export class PlannerConfig {
     }
     PropError.check(s.throughputScaling !== false || s.loadScaling !== false, scope, prefix + 'loadScaling', false,
       'true, or throughputScaling true', 'with both throughput and load scaling off the Planner never scales');
-    if (s.prometheusEndpoint !== undefined) {
-      PropError.check(URL_PATTERN.test(s.prometheusEndpoint), scope, prefix + 'prometheusEndpoint', s.prometheusEndpoint, 'an http(s) URL, e.g. \'http://prometheus.monitoring.svc:9090\'');
-    }
+    PlatformWorkload.checkHttpUrl(scope, prefix + 'prometheusEndpoint', s.prometheusEndpoint, 'http://prometheus.monitoring.svc:9090');
   }
 
   /** The `PlannerConfig` object, keys in a fixed order so the JSON is byte-stable. */

@@ -119,6 +119,12 @@ export class PlatformWorkload {
     return seconds;
   }
 
+  /** Throws unless `url` is an http(s) URL (an in-cluster Prometheus, say); `example` shows one in the message. */
+  public static checkHttpUrl(scope: IConstruct, prop: string, url: string | undefined, example: string): void {
+    if (url === undefined) return;
+    PropError.check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(url), scope, prop, url, `an http(s) URL, e.g. '${example}'`);
+  }
+
   /** Throws unless `image` is a plausible image reference with a tag or digest (never implicitly `latest`). */
   public static checkImage(scope: IConstruct, prop: string, image: string | undefined): void {
     if (image === undefined) return;
