@@ -1,4 +1,4 @@
-import { QueueingAssumptions, ServingMode } from './sla';
+import { ServingMode } from './sla';
 import { Backend } from '../engines/backend';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { ModelArchitecture } from '../model/model-architecture';
@@ -107,6 +107,22 @@ export interface Estimate {
 }
 
 /**
+ * The queueing assumptions a plan used, every default filled in (see `QueueingAssumptions` for their meaning).
+ */
+export interface ResolvedQueueingAssumptions {
+  /** Squared coefficient of variation of the time between requests (1 = Poisson). */
+  readonly arrivalVariability: number;
+  /** Squared coefficient of variation of the prefill time per request (0 = equal prompts). */
+  readonly serviceVariability: number;
+  /** Highest utilisation planned for a disaggregated prefill worker (0-1]. */
+  readonly maxPrefillUtilisation: number;
+  /** Highest load planned for an aggregated worker, as a share of its capacity (0-1]. */
+  readonly maxAggregatedLoad: number;
+  /** Share of a decode worker's batch slots busy on average (0-1]. */
+  readonly decodeOccupancy: number;
+}
+
+/**
  * The request a plan answered, with every default filled in.
  */
 export interface ResolvedPlanRequest {
@@ -157,8 +173,8 @@ export interface ResolvedPlanRequest {
   readonly ttftMs: number;
   /** Inter-token-latency target, ms. */
   readonly itlMs: number;
-  /** Queueing assumptions, every field filled in. */
-  readonly queueing: QueueingAssumptions;
+  /** Queueing assumptions. */
+  readonly queueing: ResolvedQueueingAssumptions;
   /** Whether the closest configuration is returned when none meets the SLA. */
   readonly bestEffort: boolean;
 }
@@ -234,14 +250,14 @@ export class PlanResult {
   }
 
   /** `M/D/1 (Poisson arrivals, equal prompts); prefill <= 90 % busy, ...`: the assumptions behind TTFT at load. */
-  private static queueingText(q: QueueingAssumptions): string {
-    const ca = q.arrivalVariability!;
-    const cs = q.serviceVariability!;
+  private static queueingText(q: ResolvedQueueingAssumptions): string {
+    const ca = q.arrivalVariability;
+    const cs = q.serviceVariability;
     const kind = ca === 1 && cs === 0 ? 'M/D/1 (Poisson arrivals, equal prompts)'
       : ca === 1 ? `M/G/1 (Poisson arrivals, prompt cs2 ${cs})` : `G/G/1 Kingman (arrival ca2 ${ca}, prompt cs2 ${cs})`;
     const pct = (x: number) => `${Math.round(100 * x)} %`;
-    return `${kind}; prefill workers <= ${pct(q.maxPrefillUtilisation!)} busy, aggregated <= ${pct(q.maxAggregatedLoad!)} `
-      + `of capacity, decode slots ${pct(q.decodeOccupancy!)} occupied`;
+    return `${kind}; prefill workers <= ${pct(q.maxPrefillUtilisation)} busy, aggregated <= ${pct(q.maxAggregatedLoad)} `
+      + `of capacity, decode slots ${pct(q.decodeOccupancy)} occupied`;
   }
 
   /** A fixed-width table of candidates, numbers right-aligned; `>` marks the chosen one, `*` those that meet the SLA. */

@@ -76,7 +76,7 @@ export class PlanSearch {
   private readonly queue: Queueing;
 
   constructor(private readonly r: ResolvedPlanRequest) {
-    this.queue = new Queueing(r.queueing.arrivalVariability!, r.queueing.serviceVariability!);
+    this.queue = new Queueing(r.queueing.arrivalVariability, r.queueing.serviceVariability);
   }
 
   public run(): ScoredCandidate[] {
@@ -202,7 +202,7 @@ export class PlanSearch {
           const { itlMs: itl, firstTokenMs } = cycle;
           const capacity = cycle.capacity * pp;
           const laneMs = cycle.prefillLaneMs / pp;
-          const aggCap = this.r.queueing.maxAggregatedLoad!;
+          const aggCap = this.r.queueing.maxAggregatedLoad;
           const maxUtil = this.queue.maxUtilisation(firstTokenMs, laneMs, this.r.ttftMs, 1);
           const loadCap = Math.min(aggCap, maxUtil > 0 ? this.loadForLaneUtil(maxUtil, laneMs, capacity) : aggCap);
           const perWorker = (lambda: number) => firstTokenMs + this.queue.waitMs(lambda * laneMs / 1000, laneMs);
@@ -327,11 +327,11 @@ export class PlanSearch {
   /** Rate-match x prefill : y decode workers for one prefill and one decode option. */
   private rateMatch(p: PrefillOption, d: DecodeOption): RateMatch | undefined {
     const idleTtft = p.serviceMs + p.transferMs;
-    const cap = this.r.queueing.maxPrefillUtilisation!;
+    const cap = this.r.queueing.maxPrefillUtilisation;
     const maxUtil = this.queue.maxUtilisation(idleTtft, p.occupancyMs, this.r.ttftMs, cap);
     const util = maxUtil > 0 ? maxUtil : cap;
     const prefillRate = p.capacity * util;
-    const decodeRate = d.capacity * this.r.queueing.decodeOccupancy!;
+    const decodeRate = d.capacity * this.r.queueing.decodeOccupancy;
     const gp = p.layout.gpus;
     const gd = d.layout.gpus;
     if (this.r.requestRate !== undefined) {

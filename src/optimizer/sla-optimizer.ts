@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { CALIBRATION } from './calibration/data';
 import { ForwardPass } from './forward-pass';
-import { Estimate, PlanCandidate, PlanResult, PoolPlan, ResolvedPlanRequest } from './plan-result';
+import { Estimate, PlanCandidate, PlanResult, PoolPlan, ResolvedPlanRequest, ResolvedQueueingAssumptions } from './plan-result';
 import { PlanSearch, ScoredCandidate } from './search';
 import { EstimateMode, EstimateRequest, PlanRequest, QueueingAssumptions, ServingMode } from './sla';
 import { PropError } from '../common/errors';
@@ -203,7 +203,7 @@ export class SlaOptimizer {
     };
   }
 
-  private static resolveQueueing(where: string, q: QueueingAssumptions): Required<QueueingAssumptions> {
+  private static resolveQueueing(where: string, q: QueueingAssumptions): ResolvedQueueingAssumptions {
     for (const [prop, v] of [['arrivalVariability', q.arrivalVariability], ['serviceVariability', q.serviceVariability]] as const) {
       PropError.check(v === undefined || (Number.isFinite(v) && v >= 0 && v <= 100), where, `queueing.${prop}`, v,
         'a squared coefficient of variation from 0 to 100 (1 = Poisson arrivals / exponential prompt lengths)');
