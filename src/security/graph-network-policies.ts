@@ -85,7 +85,7 @@ export class GraphNetworkPolicies extends Construct {
     const monitoring = props.monitoring ?? [NetworkPeer.namespace('monitoring')];
     const apiServer = props.apiServer ?? [NetworkPeer.anywhere()];
     PropError.check(apiServer.length > 0, this, 'apiServer', [], 'at least one NetworkPeer', 'pods discover each other through the API server');
-    if (props.platformNamespace !== undefined) NetworkPeer.namespace(props.platformNamespace);
+    if (props.platformNamespace !== undefined) NetworkPeer._checkNamespace(this, 'platformNamespace', props.platformNamespace);
 
     const graphPods = GraphLabels.graph(graph);
     const inGraph: k8s.NetworkPolicyPeer = { podSelector: { matchLabels: graphPods } };

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { PropError } from '../common/errors';
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -16,7 +17,7 @@ export class NetworkPeer {
 
   /** Every pod of one namespace, by its `kubernetes.io/metadata.name` label. */
   public static namespace(name: string): NetworkPeer {
-    PropError.check(DNS_LABEL.test(name) && name.length <= 63, 'NetworkPeer.namespace', 'name', name, 'a namespace name (RFC 1123 label)');
+    NetworkPeer._checkNamespace('NetworkPeer.namespace', 'name', name);
     return new NetworkPeer({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } } }, `namespace ${name}`);
   }
 
@@ -33,14 +34,23 @@ export class NetworkPeer {
    */
   public static pods(labels: { [key: string]: string }, namespace?: string): NetworkPeer {
     NetworkPeer.checkLabels('NetworkPeer.pods', labels);
-    const ns = namespace === undefined ? undefined : NetworkPeer.namespace(namespace)._peer!.namespaceSelector;
-    return new NetworkPeer({ podSelector: { matchLabels: { ...labels } }, ...(ns ? { namespaceSelector: ns } : {}) }, `pods ${JSON.stringify(labels)}`);
+    if (namespace !== undefined) NetworkPeer._checkNamespace('NetworkPeer.pods', 'namespace', namespace);
+    const ns = namespace === undefined ? {} : { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } };
+    return new NetworkPeer({ podSelector: { matchLabels: { ...labels } }, ...ns }, `pods ${JSON.stringify(labels)}`);
   }
 
   /** An IP address range, e.g. `10.0.0.0/8` (outside the cluster's pod network, since pod IPs are not stable). */
   public static cidr(cidr: string): NetworkPeer {
     PropError.check(CIDR.test(cidr), 'NetworkPeer.cidr', 'cidr', cidr, 'an IPv4 or IPv6 CIDR such as 10.0.0.0/8');
     return new NetworkPeer({ ipBlock: { cidr } }, `cidr ${cidr}`);
+  }
+
+  /**
+   * Throws unless `name` is a namespace name; the message names `prop` of `scope`.
+   * @internal
+   */
+  public static _checkNamespace(scope: IConstruct | string, prop: string, name: string): void {
+    PropError.check(DNS_LABEL.test(name) && name.length <= 63, scope, prop, name, 'a namespace name (RFC 1123 label)');
   }
 
   private static checkLabels(where: string, labels: { [key: string]: string }): void {

@@ -151,6 +151,9 @@ describe('GraphNetworkPolicies', () => {
       "[c/Net] 'frontendClients' is []: nobody could reach the frontend. allowed: at least one NetworkPeer"],
     [() => { const { chart, graph: g } = graph(1, false); new GraphNetworkPolicies(chart, 'Net', { graph: g, frontendClients: [NetworkPeer.anywhere()] }); },
       "[c/Net] 'frontendClients' is [\"anywhere\"]: allowed: no frontendClients for a graph without a Frontend"],
+    [() => NetworkPeer.pods({ app: 'bench' }, 'Load'), "[NetworkPeer.pods] 'namespace' is 'Load': allowed: a namespace name (RFC 1123 label)"],
+    [() => { const { chart, graph: g } = graph(); new GraphNetworkPolicies(chart, 'Net', { graph: g, platformNamespace: 'Dynamo_System' }); },
+      "[c/Net] 'platformNamespace' is 'Dynamo_System': allowed: a namespace name (RFC 1123 label)"],
   ])('bad input %#', (build, message) => {
     expect(build).toThrow(message);
   });
