@@ -60,6 +60,15 @@ describe('KedaPoolAutoscaler', () => {
     expect(() => new KedaPoolAutoscaler(chart, 'S', { target: ScalingTarget.pool(decode), maxReplicas: 2, metrics: [ScalingMetric.custom({ name: 'x', target: 1 })] }))
       .toThrow(/\[test\/S\] 'metrics\[0\]\.query' is undefined: KEDA runs the query itself/);
   });
+  test('bad Prometheus URL, polling interval or authentication reference: the message names the prop, value and what is allowed', () => {
+    const { chart, decode } = disaggGraph();
+    const props = { target: ScalingTarget.pool(decode), maxReplicas: 2, metrics: [ScalingMetric.kvCacheUsage(80)] };
+    expect(() => new KedaPoolAutoscaler(chart, 'A', { ...props, prometheusUrl: 'prometheus:9090' }))
+      .toThrow("[test/A] 'prometheusUrl' is 'prometheus:9090': allowed: an http(s) URL, e.g. 'http://prometheus.monitoring.svc:9090'");
+    expect(() => new KedaPoolAutoscaler(chart, 'B', { ...props, pollingInterval: Duration.millis(1500) }))
+      .toThrow("[test/B] 'pollingInterval' is '1 second 500 millis': allowed: a whole number of seconds, at least 1");
+    expect(() => new KedaPoolAutoscaler(chart, 'C', { ...props, authenticationRef: 'Bad_Ref' })).toThrow(/\[test\/C\] 'authenticationRef' is 'Bad_Ref'/);
+  });
 });
 
 describe('HpaPoolAutoscaler', () => {
