@@ -15,7 +15,6 @@ export const SGLANG_BOOTSTRAP_PORT = 12345;
  */
 export class SglangCommand {
   public static render(s: EngineSettings): EngineCommand {
-    const disaggregated = s.role !== 'aggregated';
     const args = new ArgList()
       .opt('--model-path', s.modelPath ?? s.model)
       .opt('--served-model-name', s.model)
@@ -35,11 +34,11 @@ export class SglangCommand {
       .opt('--kv-cache-dtype', s.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8_e4m3' : undefined)
       .opt('--quantization', s.quantization ? QuantizationFlags.method(s.quantization) : undefined)
       .opt('--mem-fraction-static', s.gpuMemoryUtilization)
-      .opt('--disaggregation-mode', disaggregated ? s.role : undefined)
-      .opt('--disaggregation-transfer-backend', disaggregated ? 'nixl' : undefined)
-      .opt('--disaggregation-bootstrap-port', disaggregated ? SGLANG_BOOTSTRAP_PORT : undefined)
+      .opt('--disaggregation-mode', s.disaggregated ? s.role : undefined)
+      .opt('--disaggregation-transfer-backend', s.disaggregated ? 'nixl' : undefined)
+      .opt('--disaggregation-bootstrap-port', s.disaggregated ? SGLANG_BOOTSTRAP_PORT : undefined)
       // The bootstrap server must listen on the pod IP, not loopback.
-      .opt('--host', disaggregated ? '0.0.0.0' : undefined)
+      .opt('--host', s.disaggregated ? '0.0.0.0' : undefined)
       .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
       // SGLang exports its Prometheus metrics (queue, KV usage, TTFT) only with this flag; autoscaling and dashboards read them.
       .flag('--enable-metrics')
