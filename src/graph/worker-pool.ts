@@ -12,7 +12,7 @@ import { Backend } from '../engines/backend';
 import { EngineCommands } from '../engines/engine-commands';
 import { EngineCommand, EngineConfigFile, EngineSettings, WorkerRole } from '../engines/engine-settings';
 import { EngineTuning } from '../engines/engine-tuning';
-import { GpuPod } from '../gpu/gpu-pod';
+import { GpuPlacement, GpuPod } from '../gpu/gpu-pod';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { GpuRequest } from '../gpu/gpu-request';
 import { GpuSchedulingProps } from '../gpu/gpu-scheduling-props';
@@ -195,7 +195,7 @@ export abstract class WorkerPool extends DynamoComponent {
    * Node selector, affinity and tolerations of the pool's pods (the model cache's download Job reuses them).
    * @internal
    */
-  public _placement(): { nodeSelector?: { readonly [key: string]: string }; affinity?: k8s.Affinity; tolerations: k8s.Toleration[] } {
+  public _placement(): GpuPlacement {
     return GpuPod.placement(this.gpuRequest, this.poolProps, this);
   }
 

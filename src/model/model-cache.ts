@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
 import { Backend } from '../engines/backend';
+import { GpuPlacement } from '../gpu/gpu-pod';
 import { ComponentResourceDefaults, ComponentResources } from '../graph/component-resources';
 import { SecretKeyRef } from '../graph/env';
 import { DynamoNames } from '../graph/names';
@@ -91,7 +92,7 @@ export interface ModelCacheProps {
  * @internal
  */
 export interface ModelCacheConsumer {
-  _placement(): { nodeSelector?: { readonly [key: string]: string }; affinity?: k8s.Affinity; tolerations: k8s.Toleration[] };
+  _placement(): GpuPlacement;
 }
 
 /**
