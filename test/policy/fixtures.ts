@@ -65,8 +65,15 @@ export function gpuPlacement(product = H100): any {
   return { tolerations: [GPU_TOLERATION], affinity: productAffinity(product) };
 }
 
+/** The main container of a component of `type`, and its GPUs (a frontend holds none). */
+function componentMain(type: string, o: WorkerOpts): { gpus: number; main: any } {
+  if (type === 'frontend') return { gpus: 0, main: { ...mainContainer({ gpus: 0 }), command: ['python3', '-m', 'dynamo.frontend'], args: [] } };
+  const gpus = o.gpus ?? 1;
+  return { gpus, main: mainContainer({ ...o, gpus }) };
+}
+
 export function b1Component(name: string, type: string, o: WorkerOpts = {}): any {
-  const gpus = type === 'frontend' ? 0 : o.gpus ?? 1;
+  const { gpus, main } = componentMain(type, o);
   return {
     name,
     type,
@@ -75,9 +82,7 @@ export function b1Component(name: string, type: string, o: WorkerOpts = {}): any
       spec: {
         securityContext: clone(POD_SECURITY),
         ...(gpus > 0 ? gpuPlacement(o.product) : {}),
-        containers: [type === 'frontend'
-          ? { ...mainContainer({ gpus: 0 }), command: ['python3', '-m', 'dynamo.frontend'], args: [] }
-          : mainContainer({ ...o, gpus })],
+        containers: [main],
       },
     },
   };
@@ -101,10 +106,7 @@ export function dgdV1beta1(components?: any[]): any {
 }
 
 export function a1Service(componentType: string, subComponentType: string | undefined, o: WorkerOpts = {}): any {
-  const gpus = componentType === 'frontend' ? 0 : o.gpus ?? 1;
-  const main = componentType === 'frontend'
-    ? { ...mainContainer({ gpus: 0 }), command: ['python3', '-m', 'dynamo.frontend'], args: [] }
-    : mainContainer({ ...o, gpus });
+  const { gpus, main } = componentMain(componentType, o);
   const { resources, ...mc } = main;
   const gpu = gpus > 0 ? { gpu: String(gpus) } : {};
   return {
