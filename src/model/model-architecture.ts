@@ -170,14 +170,11 @@ export class ModelArchitecture {
    */
   public static fromConfigJson(configPath: string, name?: string): ModelArchitecture {
     const where = `ModelArchitecture.fromConfigJson(${configPath})`;
-    let raw: any;
-    try {
-      raw = JSON.parse(fs.readFileSync(configPath, 'utf8'));
-    } catch (e) {
-      throw PropError.invalid(where, 'configPath', configPath, 'a readable Hugging Face config.json', (e as Error).message);
-    }
+    const raw = HfConfig.read(where, 'configPath', configPath, 'a readable Hugging Face config.json');
     const siblingQuant = path.join(path.dirname(configPath), 'hf_quant_config.json');
-    const hfQuant = fs.existsSync(siblingQuant) ? JSON.parse(fs.readFileSync(siblingQuant, 'utf8')) : undefined;
+    const hfQuant = fs.existsSync(siblingQuant)
+      ? HfConfig.read(where, 'hf_quant_config.json', siblingQuant, 'a readable ModelOpt hf_quant_config.json, or no such file')
+      : undefined;
     const modelName = name ?? raw._name_or_path ?? path.basename(path.dirname(path.resolve(configPath)));
     return new ModelArchitecture(HfConfig.toProps(raw, hfQuant, modelName, where), where);
   }
@@ -425,6 +422,15 @@ export class ModelArchitecture {
 
 /** Maps Hugging Face `config.json` fields to `ModelArchitectureProps` (AIConfigurator's mapping). */
 class HfConfig {
+  /** A JSON file's content; an unreadable or malformed file throws naming it. */
+  public static read(where: string, prop: string, file: string, allowed: string): any {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw PropError.invalid(where, prop, file, allowed, (e as Error).message);
+    }
+  }
+
   public static toProps(raw: any, hfQuant: any, name: string, where: string): ModelArchitectureProps {
     const c = raw.text_config ? { ...raw.text_config, quantization_config: raw.quantization_config ?? raw.text_config.quantization_config } : raw;
     const need = (field: string): number => {

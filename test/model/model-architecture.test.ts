@@ -245,4 +245,11 @@ describe('fromConfigJson', () => {
     expect(() => ModelArchitecture.fromConfigJson(writeConfig({ 'config.json': { ...LLAMA_8B_CONFIG, quantization_config: { quant_method: 'awq' } } }), 'x'))
       .toThrow(/'quantization_config.quant_method' is 'awq': this checkpoint precision is not modelled.*allowed: fp8, mxfp4, modelopt, compressed-tensors/);
   });
+
+  test('a malformed hf_quant_config.json next to config.json names the file', () => {
+    const config = writeConfig({ 'config.json': LLAMA_8B_CONFIG });
+    fs.writeFileSync(path.join(path.dirname(config), 'hf_quant_config.json'), '{ not json');
+    expect(() => ModelArchitecture.fromConfigJson(config, 'x')).toThrow(
+      /\[ModelArchitecture.fromConfigJson\(.*config.json\)\] 'hf_quant_config.json' is '.*hf_quant_config.json': .*allowed: a readable ModelOpt hf_quant_config.json/);
+  });
 });
