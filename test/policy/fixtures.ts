@@ -10,7 +10,7 @@ import { PolicyPack, PolicyPackProps } from '../../src/policy/policy-pack';
 export const H100 = 'NVIDIA-H100-80GB-HBM3';
 export const IMAGE = 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0';
 
-export const SECURE = {
+const SECURE = {
   allowPrivilegeEscalation: false,
   privileged: false,
   capabilities: { drop: ['ALL'] },
@@ -19,8 +19,8 @@ export const SECURE = {
   runAsNonRoot: true,
   runAsUser: 1000,
 };
-export const POD_SECURITY = { seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, fsGroup: 1000 };
-export const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+const POD_SECURITY = { seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, fsGroup: 1000 };
+const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 
 export function productAffinity(...labels: string[]): any {
   return {

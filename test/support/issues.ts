@@ -1,7 +1,7 @@
 /** Formatting shared by the validators: `<Kind>/<name> <path>: <message>`. */
 
 /** `Kind/namespace/name` (namespace only when set), for messages. */
-export function objectLabel(obj: any): string {
+function objectLabel(obj: any): string {
   const kind = typeof obj?.kind === 'string' ? obj.kind : '<no kind>';
   const name = typeof obj?.metadata?.name === 'string' ? obj.metadata.name : '<no name>';
   const ns = typeof obj?.metadata?.namespace === 'string' ? `${obj.metadata.namespace}/` : '';
@@ -9,7 +9,7 @@ export function objectLabel(obj: any): string {
 }
 
 /** JSON pointer `/spec/containers/0/name` → `.spec.containers[0].name` (odd keys quoted). */
-export function pointerToPath(pointer: string): string {
+function pointerToPath(pointer: string): string {
   if (pointer === '') return '.';
   return pointer.split('/').slice(1).map(seg => seg.replace(/~1/g, '/').replace(/~0/g, '~')).map(seg =>
     /^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`,

@@ -197,7 +197,7 @@ export function summarizeAjvErrors(errors: AjvError[]): SchemaIssue[] {
 }
 
 /** Turns an ajv error into a short message. */
-export function describeAjvError(e: AjvError): string {
+function describeAjvError(e: AjvError): string {
   const p = e.params ?? {};
   switch (e.keyword) {
     case 'required': return `missing required field '${p.missingProperty}'`;
