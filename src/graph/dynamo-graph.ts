@@ -23,6 +23,8 @@ import { FrontendDisruptionBudget } from '../security/frontend-disruption-budget
 const MAX_COMPONENTS = 25;
 /** Worker Deployments are named `<graph>-<component>-<8-hex hash>` and that name is a label value (at most 63). */
 const WORKER_HASH_SUFFIX = 9;
+/** Component types of worker pools. */
+const WORKER_TYPES: readonly ComponentType[] = [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE];
 
 /**
  * Graph-wide settings shared by `DynamoGraph` and `DynamoGraph.fromSla`.
@@ -229,7 +231,7 @@ export class DynamoGraph extends Construct {
 
   /** The worker pools, in the order they were added. */
   public get workerPools(): WorkerPool[] {
-    return this.registered.filter(c => [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE].includes(c.type)) as WorkerPool[];
+    return this.registered.filter(c => WORKER_TYPES.includes(c.type)) as WorkerPool[];
   }
 
   /** The optimizer's plan the graph was built from (`DynamoGraph.fromSla`); undefined for graphs built by hand. */
@@ -365,12 +367,12 @@ export class DynamoGraph extends Construct {
         'either AggregatedPools or PrefillPool + DecodePool, not both', 'aggregated and disaggregated workers cannot share one frontend').message);
     }
     for (const c of comps) {
-      const isWorker = [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE].includes(c.type);
+      const isWorker = WORKER_TYPES.includes(c.type);
       const objectName = `${this.name}-${c.componentName.toLowerCase()}`;
       const max = isWorker ? 63 - WORKER_HASH_SUFFIX : 63;
       if (objectName.length > max) {
         errors.push(PropError.invalid(this, 'name', this.name, `graph name + '-' + component name of at most ${max} characters`,
-          `the operator names objects of component '${c.componentName}' '${objectName}' (${objectName.length} characters)${isWorker ? ' plus a 9-character hash' : ''}`).message);
+          `the operator names objects of component '${c.componentName}' '${objectName}' (${objectName.length} characters)${isWorker ? ` plus a ${WORKER_HASH_SUFFIX}-character hash` : ''}`).message);
       }
     }
     return errors;
