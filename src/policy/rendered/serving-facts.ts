@@ -108,8 +108,8 @@ export class Serving {
     };
   }
 
-  /** Catalog GPU whose product label the pod targets (the smallest when several are allowed). */
-  public static productLabels(pod: RenderedPod): string[] {
+  /** GPU product labels the pod's node selector and required node affinity allow, sorted. */
+  private static productLabels(pod: RenderedPod): string[] {
     const labels = new Set<string>();
     const selected = pod.spec.nodeSelector?.[GpuPod.PRODUCT_LABEL];
     if (typeof selected === 'string') labels.add(selected);
@@ -124,6 +124,7 @@ export class Serving {
     return [...labels].sort();
   }
 
+  /** The MIG slice the pod asks for, and the catalog GPU it targets (the smallest when several are allowed). */
   private static accelerator(pod: RenderedPod): Pick<ServingFacts, 'gpu' | 'mig'> {
     let mig: ServingFacts['mig'];
     for (const c of pod.containers.filter(x => !x.init)) {
