@@ -7,7 +7,7 @@ import { KvCacheDtype } from '../model/precision';
 const KV_EVENTS = JSON.stringify({ publisher: 'zmq', topic: 'kv-events', endpoint: 'tcp://*:5557' });
 
 /** Port the decode side uses to reach the prefill side's bootstrap server. */
-export const SGLANG_BOOTSTRAP_PORT = 12345;
+const SGLANG_BOOTSTRAP_PORT = 12345;
 
 /**
  * `python3 -m dynamo.sglang` command line.

@@ -5,8 +5,8 @@ import { EngineMemory } from './engine-memory';
 import { EngineCommand, EngineSettings } from './engine-settings';
 import { KvCacheDtype } from '../model/precision';
 
-/** Where the graph mounts the engine ConfigMap. */
-export const TRTLLM_CONFIG_DIR = '/etc/dynamo/trtllm';
+/** Where the pool mounts the engine ConfigMap. */
+const TRTLLM_CONFIG_DIR = '/etc/dynamo/trtllm';
 
 /** Upstream names the files after the role. */
 const FILE_NAME = { aggregated: 'agg.yaml', prefill: 'prefill.yaml', decode: 'decode.yaml' } as const;
