@@ -91,7 +91,7 @@ export function main(argv: string[], io: CliIo): number {
       io.err('Run `cdk8s-dynamo --help` for usage.');
       return 2;
     }
-    return (e as Error).message.includes("'sla'") ? 1 : 2;
+    return SlaOptimizer._isSlaMiss(e) ? 1 : 2;
   }
 }
 

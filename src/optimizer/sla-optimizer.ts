@@ -10,6 +10,9 @@ import { Backend } from '../engines/backend';
 const GIB = 1024 ** 3;
 const ALL_BACKENDS = [Backend.VLLM, Backend.SGLANG, Backend.TRTLLM];
 
+/** Errors `plan` threw because nothing met the SLA (identity, not message text, tells them apart). */
+const SLA_MISSES = new WeakSet<Error>();
+
 /**
  * Synth-time SLA optimizer: predicts latency and throughput of LLM serving configurations from kernel costs
  * (roofline x efficiency calibrated on measured H100/H200 kernels) and picks the configuration with the most
@@ -238,14 +241,25 @@ export class SlaOptimizer {
     return front;
   }
 
+  /**
+   * True for the error `plan` throws when no configuration meets the SLA, as opposed to invalid input
+   * (the CLI exits 1 on the first, 2 on the second).
+   * @internal
+   */
+  public static _isSlaMiss(e: unknown): boolean {
+    return e instanceof Error && SLA_MISSES.has(e);
+  }
+
   private static missError(r: ResolvedPlanRequest, c: ScoredCandidate): Error {
     const misses = [
       c.ttftMs > r.ttftMs ? `TTFT ${c.ttftMs} ms > ${r.ttftMs} ms` : undefined,
       c.itlMs > r.itlMs ? `ITL ${c.itlMs} ms > ${r.itlMs} ms` : undefined,
     ].filter(Boolean).join(' and ');
-    return PropError.invalid('SlaOptimizer.plan', 'sla', { ttftMs: r.ttftMs, itlMs: r.itlMs },
+    const error = PropError.invalid('SlaOptimizer.plan', 'sla', { ttftMs: r.ttftMs, itlMs: r.itlMs },
       'targets some configuration can meet: relax TTFT/ITL, allow more GPUs per engine, pick a faster GPU or quantization, or set bestEffort',
       `no configuration of ${r.model.name} on ${r.gpu.name} meets it; closest: ${PlanResult._describe(c)} (misses ${misses})`);
+    SLA_MISSES.add(error);
+    return error;
   }
 
   /** Mode, backend and parallelism of a candidate, without batch sizes and worker counts. */
