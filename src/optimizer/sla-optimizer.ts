@@ -152,6 +152,15 @@ export class SlaOptimizer {
     };
   }
 
+  /**
+   * True for the error `plan` throws when no configuration meets the SLA, as opposed to invalid input
+   * (the CLI exits 1 on the first, 2 on the second).
+   * @internal
+   */
+  public static _isSlaMiss(e: unknown): boolean {
+    return e instanceof Error && SLA_MISSES.has(e);
+  }
+
   private static resolve(q: PlanRequest): ResolvedPlanRequest {
     const where = 'SlaOptimizer.plan';
     const w = q.workload ?? {};
@@ -239,15 +248,6 @@ export class SlaOptimizer {
       if (front.length === 0 || c.score > front[front.length - 1].score + 1e-9) front.push(c);
     }
     return front;
-  }
-
-  /**
-   * True for the error `plan` throws when no configuration meets the SLA, as opposed to invalid input
-   * (the CLI exits 1 on the first, 2 on the second).
-   * @internal
-   */
-  public static _isSlaMiss(e: unknown): boolean {
-    return e instanceof Error && SLA_MISSES.has(e);
   }
 
   private static missError(r: ResolvedPlanRequest, c: ScoredCandidate): Error {
