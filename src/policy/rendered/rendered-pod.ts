@@ -158,6 +158,11 @@ export class RenderedPods {
     return `${container.path}.${field}`;
   }
 
+  /** A list field of rendered JSON, or [] when it is absent or not a list. */
+  public static array(value: unknown): any[] {
+    return Array.isArray(value) ? value : [];
+  }
+
   private static plain(object: RenderedObject, path: string, template: any, replicas: number, nodeCount: number): RenderedPod {
     const spec = template.spec ?? {};
     const prefix = path ? `${path}.spec` : 'spec';
@@ -317,9 +322,5 @@ export class RenderedPods {
       .map(v => v?.persistentVolumeClaim?.claimName)
       .filter((n): n is string => typeof n === 'string')
       .sort();
-  }
-
-  private static array(value: unknown): any[] {
-    return Array.isArray(value) ? value : [];
   }
 }

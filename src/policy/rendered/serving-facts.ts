@@ -114,8 +114,8 @@ export class Serving {
     const selected = pod.spec.nodeSelector?.[GpuPod.PRODUCT_LABEL];
     if (typeof selected === 'string') labels.add(selected);
     const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-    for (const term of Array.isArray(terms) ? terms : []) {
-      for (const expr of Array.isArray(term?.matchExpressions) ? term.matchExpressions : []) {
+    for (const term of RenderedPods.array(terms)) {
+      for (const expr of RenderedPods.array(term?.matchExpressions)) {
         if (expr?.key === GpuPod.PRODUCT_LABEL && expr.operator === 'In' && Array.isArray(expr.values)) {
           expr.values.filter((v: unknown) => typeof v === 'string').forEach((v: string) => labels.add(v));
         }
@@ -177,9 +177,9 @@ export class Serving {
     const file = cl.flag('--extra-engine-args');
     const main = pod.containers.find(c => c.main);
     if (!file || !main) return undefined;
-    const mount = (Array.isArray(main.json.volumeMounts) ? main.json.volumeMounts : [])
+    const mount = RenderedPods.array(main.json.volumeMounts)
       .find((m: any) => typeof m?.mountPath === 'string' && file.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
-    const volume = (Array.isArray(pod.spec.volumes) ? pod.spec.volumes : []).find((v: any) => v?.name === mount?.name);
+    const volume = RenderedPods.array(pod.spec.volumes).find((v: any) => v?.name === mount?.name);
     const configMapName = volume?.configMap?.name;
     if (!configMapName) return undefined;
     const relative = file.slice(mount.mountPath.replace(/\/$/, '').length + 1);

@@ -147,7 +147,7 @@ export class GpuRules {
 
   /** True when a toleration covers the `nvidia.com/gpu` NoSchedule taint. */
   public static toleratesGpu(spec: any): boolean {
-    const tolerations = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+    const tolerations = RenderedPods.array(spec.tolerations);
     return tolerations.some((t: any) => {
       const effectOk = !t?.effect || t.effect === 'NoSchedule';
       const all = !t?.key && t?.operator === 'Exists';

@@ -1,5 +1,6 @@
 import { PolicyContext, PolicyRule, Rules, Violation } from './policy-rule';
 import { PolicySeverity } from '../policy-types';
+import { RenderedPods } from '../rendered/rendered-pod';
 
 /** Name segments that mark a credential (`HF_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `DB_PASSWORD`). */
 const SECRET_SEGMENTS = ['TOKEN', 'KEY', 'SECRET', 'PASSWORD', 'PASSWD', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS'];
@@ -47,7 +48,7 @@ export class SecurityRules {
       fix: 'Set securityContext.capabilities.drop: [ALL].',
     }, c => {
       const caps = c.json.securityContext?.capabilities ?? {};
-      const added = (Array.isArray(caps.add) ? caps.add : []).filter((a: string) => a !== 'NET_BIND_SERVICE');
+      const added = RenderedPods.array(caps.add).filter((a: string) => a !== 'NET_BIND_SERVICE');
       if (added.length > 0) return { field: 'securityContext.capabilities.add', value: added, allowed: 'NET_BIND_SERVICE only', why: 'extra capabilities break the restricted profile' };
       return Array.isArray(caps.drop) && caps.drop.includes('ALL') ? undefined
         : { field: 'securityContext.capabilities.drop', value: caps.drop, allowed: '[ALL]', why: 'default capabilities stay granted' };
@@ -92,11 +93,11 @@ export class SecurityRules {
       for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
         if (pod.spec[field] === true) out.push(ctx.atSpec(pod, field, true, 'false or unset', 'the pod leaves its sandbox'));
       }
-      for (const volume of Array.isArray(pod.spec.volumes) ? pod.spec.volumes : []) {
+      for (const volume of RenderedPods.array(pod.spec.volumes)) {
         if (volume?.hostPath) out.push(ctx.atSpec(pod, `volumes[${volume.name}].hostPath`, volume.hostPath.path, 'no hostPath volumes', 'host files become writable by the pod'));
       }
       for (const c of pod.containers) {
-        for (const port of Array.isArray(c.json.ports) ? c.json.ports : []) {
+        for (const port of RenderedPods.array(c.json.ports)) {
           if (port?.hostPort) out.push(ctx.atContainer(pod, c, `ports[${port.name ?? port.containerPort}].hostPort`, port.hostPort, 'unset', 'host ports bypass NetworkPolicies'));
         }
       }
@@ -112,7 +113,7 @@ export class SecurityRules {
   }
 
   private static literalEnv(ctx: PolicyContext): Violation[] {
-    return ctx.containers().flatMap(({ pod, container }) => (Array.isArray(container.json.env) ? container.json.env : [])
+    return ctx.containers().flatMap(({ pod, container }) => RenderedPods.array(container.json.env)
       .filter((e: any) => typeof e?.name === 'string' && typeof e.value === 'string' && e.value !== ''
         && !/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(e.value) && SecurityRules.isSecretName(e.name))
       .map((e: any) => ctx.atContainer(pod, container, `env[${e.name}].value`, '<redacted literal>',
