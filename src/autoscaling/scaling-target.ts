@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Backend } from '../engines/backend';
-import { ComponentType } from '../graph/component-type';
+import { WORKER_COMPONENT_TYPES } from '../graph/component-type';
 import { DynamoComponent } from '../graph/dynamo-component';
 import { DynamoNames } from '../graph/names';
 
@@ -99,6 +99,6 @@ export class ScalingTarget {
    * @internal
    */
   public get _mayBeWorker(): boolean {
-    return !this.component || [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE].includes(this.component.type);
+    return !this.component || WORKER_COMPONENT_TYPES.includes(this.component.type);
   }
 }

@@ -15,3 +15,9 @@ export enum ComponentType {
   /** Endpoint picker for the Gateway API inference extension. */
   EPP = 'epp',
 }
+
+/**
+ * The component types that run an inference engine (aggregated, prefill and decode workers).
+ * @internal
+ */
+export const WORKER_COMPONENT_TYPES: readonly ComponentType[] = [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE];

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ComponentPlan, GraphPlan } from './component-plan';
-import { ComponentType } from './component-type';
+import { ComponentType, WORKER_COMPONENT_TYPES } from './component-type';
 import { DynamoApiVersion } from './dynamo-api-version';
 import { DynamoComponent } from './dynamo-component';
 import { EnvVars, SecretKeyRef } from './env';
@@ -24,7 +24,6 @@ const MAX_COMPONENTS = 25;
 /** Worker Deployments are named `<graph>-<component>-<8-hex hash>` and that name is a label value (at most 63). */
 const WORKER_HASH_SUFFIX = 9;
 /** Component types of worker pools. */
-const WORKER_TYPES: readonly ComponentType[] = [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE];
 
 /**
  * Graph-wide settings shared by `DynamoGraph` and `DynamoGraph.fromSla`.
@@ -231,7 +230,7 @@ export class DynamoGraph extends Construct {
 
   /** The worker pools, in the order they were added. */
   public get workerPools(): WorkerPool[] {
-    return this.registered.filter(c => WORKER_TYPES.includes(c.type)) as WorkerPool[];
+    return this.registered.filter(c => WORKER_COMPONENT_TYPES.includes(c.type)) as WorkerPool[];
   }
 
   /** The optimizer's plan the graph was built from (`DynamoGraph.fromSla`); undefined for graphs built by hand. */
@@ -367,7 +366,7 @@ export class DynamoGraph extends Construct {
         'either AggregatedPools or PrefillPool + DecodePool, not both', 'aggregated and disaggregated workers cannot share one frontend').message);
     }
     for (const c of comps) {
-      const isWorker = WORKER_TYPES.includes(c.type);
+      const isWorker = WORKER_COMPONENT_TYPES.includes(c.type);
       const objectName = `${this.name}-${c.componentName.toLowerCase()}`;
       const max = isWorker ? 63 - WORKER_HASH_SUFFIX : 63;
       if (objectName.length > max) {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { DynamoPlatform } from './dynamo-platform';
 import { PlatformWorkload } from './platform-workload';
 import { PropError } from '../common/errors';
-import { ComponentType } from '../graph/component-type';
+import { ComponentType, WORKER_COMPONENT_TYPES } from '../graph/component-type';
 import { DynamoNames } from '../graph/names';
 import { GraphLabels } from '../security/graph-labels';
 
@@ -130,7 +130,7 @@ const POD_MONITORS: { [key: string]: PodMonitorSpec } = {
   frontend: { suffix: 'frontend', componentTypes: [ComponentType.FRONTEND], port: 'http', honorLabels: true, relabelDynamoNamespace: true },
   workers: {
     suffix: 'worker',
-    componentTypes: [ComponentType.WORKER, ComponentType.PREFILL, ComponentType.DECODE],
+    componentTypes: [...WORKER_COMPONENT_TYPES],
     port: 'system',
     honorLabels: false,
     relabelDynamoNamespace: false,
