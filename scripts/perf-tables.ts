@@ -5,11 +5,8 @@ import * as path from 'path';
 
 /** Directory holding the measured tables, or undefined when the shared reference is not checked out. */
 export function perfTablesDir(): string | undefined {
-  const candidates = [
-    path.resolve(__dirname, '..', '..', 'shared', 'reference', 'aic', 'perf'),
-    '/work/shared/reference/aic/perf',
-  ];
-  return candidates.find(d => fs.existsSync(path.join(d, 'h100_sxm_gemm.csv')));
+  const dir = path.resolve(__dirname, '..', '..', 'shared', 'reference', 'aic', 'perf');
+  return fs.existsSync(path.join(dir, 'h100_sxm_gemm.csv')) ? dir : undefined;
 }
 
 /** Rows of one table as objects keyed by column name (numbers where the column is numeric). */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComputePrecision, GpuProfile } from '../../src/gpu/gpu-profile';
+import { sharedReference } from '../support/shared-reference';
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const MIG_NAME = /^(\d)g\.(\d+)gb$/;
@@ -141,7 +142,7 @@ describe('GpuProfile.custom', () => {
 });
 
 // Conformance with the reference data set, when it is checked out beside the project.
-const REFERENCE = ['/work/shared/reference', path.resolve(__dirname, '../../../shared/reference')].find(p => fs.existsSync(p));
+const REFERENCE = sharedReference('reference');
 const describeReference = REFERENCE ? describe : describe.skip;
 if (!REFERENCE) {
   // eslint-disable-next-line no-console

@@ -1,9 +1,8 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { CrdSource } from '../../src/platform/crds';
 import { DynamoPlatform } from '../../src/platform/dynamo-platform';
 import { SyncWave } from '../../src/platform/sync-waves';
+import { sharedReference } from '../support/shared-reference';
 import { expectValid } from '../support/validate';
 
 describe('CrdSource', () => {
@@ -19,8 +18,7 @@ describe('CrdSource', () => {
 });
 
 // Conformance: the real upstream CRD files, when the shared reference material is around.
-const UPSTREAM = ['/work/shared/reference/dynamo/crds', path.join(__dirname, '../../../shared/reference/dynamo/crds')]
-  .find((dir) => fs.existsSync(dir));
+const UPSTREAM = sharedReference('reference', 'dynamo', 'crds');
 const conformance = UPSTREAM ? describe : describe.skip;
 if (!UPSTREAM) {
   // eslint-disable-next-line no-console

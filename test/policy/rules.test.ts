@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  a1Service, b1Component, clone, dgdV1alpha1, dgdV1beta1, gpuDeployment, gpuPlacement, mainContainer, policyChart, productAffinity, ruleIds, vllmArgs,
+  b1Component, clone, dgdV1alpha1, dgdV1beta1, gpuDeployment, gpuPlacement, mainContainer, policyChart, productAffinity, ruleIds, vllmArgs,
 } from './fixtures';
 import { PolicyFinding } from '../../src/policy/policy-types';
 import { expectValid } from '../support/validate';

@@ -6,8 +6,8 @@
  * list-map keys and CEL `x-kubernetes-validations` (see cel.ts) are honoured.
  *
  * The Dynamo CRDs are upstream files we must not copy: they are read at test
- * time from `../shared/reference/dynamo/crds/` (beside the repository) or
- * `/work/shared/...`, or only from `$DYNAMO_CRDS_DIR` when that is set. When absent, Dynamo kinds are
+ * time from `../shared/reference/dynamo/crds/` (beside the repository), or only from
+ * `$DYNAMO_CRDS_DIR` when that is set. When absent, Dynamo kinds are
  * skipped and `crdSchemasAvailable()` is false.
  */
 import * as fs from 'fs';
@@ -23,7 +23,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** `$DYNAMO_CRDS_DIR`, when set, is the only place looked at (set it to a missing path to test the skip). */
 const CRD_DIR_CANDIDATES = process.env.DYNAMO_CRDS_DIR !== undefined
   ? [process.env.DYNAMO_CRDS_DIR]
-  : [path.join(REPO_ROOT, '..', 'shared', 'reference', 'dynamo', 'crds'), '/work/shared/reference/dynamo/crds'];
+  : [path.join(REPO_ROOT, '..', 'shared', 'reference', 'dynamo', 'crds')];
 
 /** The directory holding the upstream Dynamo CRD files, if any. */
 export function dynamoCrdDirectory(): string | undefined {

@@ -50,7 +50,7 @@ export function expectValid(objects: any[]): void {
   }
 }
 
-/** True when the upstream Dynamo CRD schemas (../shared or /work/shared) are present. */
+/** True when the upstream Dynamo CRD schemas (../shared beside the repository) are present. */
 export function crdSchemasAvailable(): boolean {
   return dynamoCrdDirectory() !== undefined;
 }
