@@ -1,5 +1,5 @@
 // Fits the optimizer's embedded calibration from AIConfigurator's measured H100/H200 kernel tables and writes
-// src/optimizer/calibration/data.ts. Dev-time only: `npx ts-node --transpile-only --project test/tsconfig.json scripts/calibrate.ts`.
+// src/optimizer/kernels/calibration/data.ts. Dev-time only: `npx ts-node --transpile-only --project test/tsconfig.json scripts/calibrate.ts`.
 //
 // Each table row becomes (grid group, grid point, log(speed of light / measured)). Per group, the log-efficiencies
 // on the grid nodes are the least-squares fit of the multilinear interpolation to the rows, with a small smoothing
@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { perfTablesDir, readPerfTable } from './perf-tables';
 import { GpuProfile } from '../src/gpu/gpu-profile';
-import { CalibrationAxes } from '../src/optimizer/calibration/axes';
-import { EfficiencyGrid } from '../src/optimizer/calibration/grid';
-import { KernelModel, KernelShape } from '../src/optimizer/kernel-model';
-import { GpuPeaks, Roofline } from '../src/optimizer/roofline';
+import { CalibrationAxes } from '../src/optimizer/kernels/calibration/axes';
+import { EfficiencyGrid } from '../src/optimizer/kernels/calibration/grid';
+import { KernelModel, KernelShape } from '../src/optimizer/kernels/kernel-model';
+import { GpuPeaks, Roofline } from '../src/optimizer/kernels/roofline';
 
 interface Sample { shape: KernelShape; ms: number }
 
@@ -192,7 +192,7 @@ function main(): void {
     `export const CALIBRATION: { readonly systems: { readonly [system: string]: SystemCalibration } } = ${JSON.stringify({ systems }, undefined, 1)};`,
     '',
   ].join('\n');
-  const out = path.resolve(__dirname, '..', 'src', 'optimizer', 'calibration', 'data.ts');
+  const out = path.resolve(__dirname, '..', 'src', 'optimizer', 'kernels', 'calibration', 'data.ts');
   fs.writeFileSync(out, body);
   process.stderr.write(`wrote ${out} (${(body.length / 1024).toFixed(0)} KiB)\n`);
 }

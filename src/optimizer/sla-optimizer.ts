@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
-import { CALIBRATION } from './calibration/data';
-import { ForwardPass } from './forward-pass';
+import { ForwardPass } from './iteration/forward-pass';
+import { CALIBRATION } from './kernels/calibration/data';
 import { Estimate, PlanCandidate, PlanResult, PoolPlan, ResolvedPlanRequest, ResolvedQueueingAssumptions } from './plan-result';
-import { PlanSearch, ScoredCandidate } from './search';
+import { PlanSearch, ScoredCandidate } from './search/search';
 import { EstimateMode, EstimateRequest, PlanRequest, QueueingAssumptions, ServingMode } from './sla';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';

@@ -1,7 +1,7 @@
 import { samples } from '../../scripts/calibrate';
 import { perfTablesDir } from '../../scripts/perf-tables';
 import { GpuProfile } from '../../src/gpu/gpu-profile';
-import { KernelModel } from '../../src/optimizer/kernel-model';
+import { KernelModel } from '../../src/optimizer/kernels/kernel-model';
 
 // Compares the embedded calibration with AIConfigurator's measured H100/H200 tables (dev-time reference data).
 const dir = perfTablesDir();

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Backend, GpuProfile, KvCacheDtype, ModelArchitecture, Quantization, QueueingAssumptions, ServingMode, SlaOptimizer } from '../../src';
-import { CALIBRATION } from '../../src/optimizer/calibration/data';
+import { CALIBRATION } from '../../src/optimizer/kernels/calibration/data';
 
 const QWEN8 = ModelArchitecture.of('Qwen/Qwen3-8B');
 

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Queueing } from '../../src/optimizer/queueing';
+import { Queueing } from '../../src/optimizer/search/queueing';
 
 describe('Queueing (Kingman G/G/1; M/D/1 by default)', () => {
   test('M/D/1 and M/M/1 mean waits', () => {

@@ -1,7 +1,7 @@
 import { Backend, EstimateMode, GpuProfile, ModelArchitecture, ServingMode, SlaOptimizer } from '../../src';
 import { estimator } from './support/estimate';
 import { KvCacheDtype, Quantization } from '../../src/model/precision';
-import { ForwardPass } from '../../src/optimizer/forward-pass';
+import { ForwardPass } from '../../src/optimizer/iteration/forward-pass';
 
 // End-to-end predictions against public reference points, each band with its source. method.md gives AIConfigurator's
 // formulas but no worked numbers (its README disagg check quotes no figures), so the first block reproduces AIC's

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import { Backend, EstimateMode, GpuProfile, KvCacheDtype, ModelArchitecture, PlanCandidate, PoolPlan, Quantization, ServingMode, SlaOptimizer } from '../../src';
-import { ForwardPass } from '../../src/optimizer/forward-pass';
-import { KernelModel } from '../../src/optimizer/kernel-model';
-import { GpuPeaks, Roofline } from '../../src/optimizer/roofline';
+import { ForwardPass } from '../../src/optimizer/iteration/forward-pass';
+import { KernelModel } from '../../src/optimizer/kernels/kernel-model';
+import { GpuPeaks, Roofline } from '../../src/optimizer/kernels/roofline';
 
 const QWEN32 = ModelArchitecture.of('Qwen/Qwen3-32B');
 const LLAMA8 = ModelArchitecture.of('meta-llama/Meta-Llama-3.1-8B');

@@ -1,8 +1,8 @@
-import { EngineLayout, ForwardPass } from './forward-pass';
-import { PlanCandidate, PoolPlan, ResolvedPlanRequest } from './plan-result';
+import { EngineLayout, ForwardPass } from '../iteration/forward-pass';
+import { PlanCandidate, PoolPlan, ResolvedPlanRequest } from '../plan-result';
 import { Queueing } from './queueing';
-import { ServingMode } from './sla';
-import { Backend } from '../engines/backend';
+import { Backend } from '../../engines/backend';
+import { ServingMode } from '../sla';
 
 const GIB = 1024 ** 3;
 /** Decode / aggregated batch sizes tried (plus the largest batch the KV budget admits). */

@@ -1,9 +1,9 @@
-import { GemmKind, KernelModel, MoeKind } from './kernel-model';
-import { Backend } from '../engines/backend';
-import { EngineMemory } from '../engines/engine-memory';
-import { GpuProfile } from '../gpu/gpu-profile';
-import { ModelArchitecture } from '../model/model-architecture';
-import { KvCacheDtype, Quantization } from '../model/precision';
+import { Backend } from '../../engines/backend';
+import { EngineMemory } from '../../engines/engine-memory';
+import { GpuProfile } from '../../gpu/gpu-profile';
+import { ModelArchitecture } from '../../model/model-architecture';
+import { KvCacheDtype, Quantization } from '../../model/precision';
+import { GemmKind, KernelModel, MoeKind } from '../kernels/kernel-model';
 
 const GIB = 1024 ** 3;
 

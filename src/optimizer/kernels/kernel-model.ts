@@ -2,7 +2,7 @@ import { CalibrationAxes } from './calibration/axes';
 import { CALIBRATION } from './calibration/data';
 import { EfficiencyGrid } from './calibration/grid';
 import { ComputePrecision, GpuPeaks, MoeRouting, Roofline, SpeedOfLight } from './roofline';
-import { GpuProfile } from '../gpu/gpu-profile';
+import { GpuProfile } from '../../gpu/gpu-profile';
 
 /**
  * GEMM flavours the calibration knows: BF16, FP8 per-tensor (with its activation-quantization kernel),

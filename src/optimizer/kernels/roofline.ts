@@ -1,4 +1,4 @@
-import { GpuProfile } from '../gpu/gpu-profile';
+import { GpuProfile } from '../../gpu/gpu-profile';
 
 /**
  * Arithmetic precision of a kernel: which tensor-core peak applies.
