@@ -6,7 +6,7 @@
  * list-map keys and CEL `x-kubernetes-validations` (see cel.ts) are honoured.
  *
  * The Dynamo CRDs are upstream files we must not copy: they are read at test
- * time from `../shared/reference/dynamo/crds/` (beside the repository), or only from
+ * time from `../shared/reference/dynamo/crds/` (beside the repository, see shared-reference.ts), or only from
  * `$DYNAMO_CRDS_DIR` when that is set. When absent, Dynamo kinds are
  * skipped and `crdSchemasAvailable()` is false.
  */
@@ -16,6 +16,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
 import { CelProgram, CelUnsupported, OptionalValue } from './cel';
 import { SchemaIssue, summarizeAjvErrors, validateDefinition } from './k8s-schemas';
+import { sharedReference } from './shared-reference';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const addFormats = require('ajv-formats');
 
@@ -23,7 +24,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** `$DYNAMO_CRDS_DIR`, when set, is the only place looked at (set it to a missing path to test the skip). */
 const CRD_DIR_CANDIDATES = process.env.DYNAMO_CRDS_DIR !== undefined
   ? [process.env.DYNAMO_CRDS_DIR]
-  : [path.join(REPO_ROOT, '..', 'shared', 'reference', 'dynamo', 'crds')];
+  : [sharedReference('reference', 'dynamo', 'crds')].filter((d): d is string => d !== undefined);
 
 /** The directory holding the upstream Dynamo CRD files, if any. */
 export function dynamoCrdDirectory(): string | undefined {
