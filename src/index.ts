@@ -7,7 +7,6 @@ export * from './engines/engine-tuning';
 // model
 export * from './model/precision';
 export * from './model/model-architecture';
-export * from './model/model-cache';
 
 // optimizer
 export * from './optimizer/sla';
@@ -29,6 +28,8 @@ export * from './graph/aggregated-pool';
 export * from './graph/prefill-pool';
 export * from './graph/decode-pool';
 export * from './graph/sla-graph';
+export * from './graph/model-cache';
+export * from './graph/frontend-disruption-budget';
 
 // gpu
 export * from './gpu/gpu-profile';
@@ -69,4 +70,3 @@ export * from './policy/dynamo-policy';
 // security
 export * from './security/network-peer';
 export * from './security/graph-network-policies';
-export * from './security/frontend-disruption-budget';

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { GpuRequest } from './gpu-request';
 import { GpuSchedulingProps } from './gpu-scheduling-props';
 import { PropError } from '../common/errors';
-import { ComponentResourceDefaults, ComponentResources } from '../graph/component-resources';
+import { Sizes } from '../common/sizes';
 
 const GIB = 1024;
 const ARCH_LABEL = 'kubernetes.io/arch';
@@ -17,6 +17,17 @@ export interface GpuPlacement {
 }
 
 /**
+ * What a pod's GPU devices imply for its main container: the device resource, and the CPU and memory (Quantity
+ * strings) it needs by default.
+ * @internal
+ */
+export interface GpuPodResources {
+  readonly devices: { [resource: string]: k8s.Quantity };
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/**
  * Turns a `GpuRequest` and a device count per pod into Kubernetes resources, placement and `/dev/shm` size.
  * Extended resources always go through `k8s.Quantity` (plain strings in resource maps are dropped by cdk8s).
  * @internal
@@ -24,8 +35,6 @@ export interface GpuPlacement {
 export class GpuPod {
   /** The node label GPU Feature Discovery writes the GPU model (or MIG single-strategy slice) into. */
   public static readonly PRODUCT_LABEL = 'nvidia.com/gpu.product';
-  /** Default ephemeral storage of a GPU pod that downloads nothing big: logs, JIT, Triton and compile caches. */
-  public static readonly SCRATCH_GIB = 10;
 
   /**
    * Throws unless a pod can get `devices` of `request`: a whole number, one MIG slice at most
@@ -44,21 +53,17 @@ export class GpuPod {
   }
 
   /**
-   * Device, CPU, memory and ephemeral-storage requests; devices and memory have limits equal to requests.
-   * `resources` override the defaults derived from the devices: 4 CPU and 16 GiB per whole GPU (2 CPU and 8 GiB per
-   * MIG slice) plus the `/dev/shm` size, whose tmpfs pages are charged to the pod's memory, and 10 GiB of disk.
+   * The device resource and default CPU and memory of a pod with `devices` of `request`: 4 CPU and 16 GiB per whole
+   * GPU (2 CPU and 8 GiB per MIG slice) plus the `/dev/shm` size, whose tmpfs pages are charged to the pod's memory.
    */
-  public static resources(request: GpuRequest, devices: number, resources: ComponentResources = {},
-    props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): k8s.ResourceRequirements {
+  public static resources(request: GpuRequest, devices: number, props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): GpuPodResources {
     const perDevice = request.isMig ? { cpu: 2, memoryMib: 8 * GIB } : { cpu: 4, memoryMib: 16 * GIB };
     const memoryMib = perDevice.memoryMib * devices + (GpuPod.sharedMemoryMib(devices, props, scope) ?? 0);
-    const base = ComponentResourceDefaults.render(resources, {
+    return {
+      devices: { [request.resourceName]: k8s.Quantity.fromNumber(devices) },
       cpu: String(perDevice.cpu * devices),
-      memory: ComponentResourceDefaults.quantityOfMebibytes(memoryMib),
-      ephemeralStorage: `${GpuPod.SCRATCH_GIB}Gi`,
-    });
-    const device = { [request.resourceName]: k8s.Quantity.fromNumber(devices) };
-    return { requests: { ...device, ...base.requests }, limits: { ...device, ...base.limits } };
+      memory: Sizes.quantityOfMebibytes(memoryMib),
+    };
   }
 
   /** Node selector, required node affinity and tolerations for the request. */
@@ -105,18 +110,18 @@ export class GpuPod {
    */
   public static sharedMemory(devices: number, props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): string | undefined {
     const mib = GpuPod.sharedMemoryMib(devices, props, scope);
-    return mib === undefined ? undefined : ComponentResourceDefaults.quantityOfMebibytes(mib);
+    return mib === undefined ? undefined : Sizes.quantityOfMebibytes(mib);
   }
 
   private static sharedMemoryMib(devices: number, props: GpuSchedulingProps, scope: IConstruct | string): number | undefined {
     if (props.sharedMemory) {
-      const mib = ComponentResourceDefaults.mebibytes(props.sharedMemory);
-      PropError.check(mib > 0, scope, 'sharedMemory', ComponentResourceDefaults.quantityOfMebibytes(mib), 'a size above 0');
+      const mib = Sizes.mebibytes(props.sharedMemory);
+      PropError.check(mib > 0, scope, 'sharedMemory', Sizes.quantityOfMebibytes(mib), 'a size above 0');
       return mib;
     }
     if (devices <= 1) return undefined;
-    const capMib = ComponentResourceDefaults.mebibytes(props.maxSharedMemory ?? Size.gibibytes(64));
-    PropError.check(capMib >= devices * GIB, scope, 'maxSharedMemory', ComponentResourceDefaults.quantityOfMebibytes(capMib), `at least 1Gi per GPU (${devices}Gi)`);
+    const capMib = Sizes.mebibytes(props.maxSharedMemory ?? Size.gibibytes(64));
+    PropError.check(capMib >= devices * GIB, scope, 'maxSharedMemory', Sizes.quantityOfMebibytes(capMib), `at least 1Gi per GPU (${devices}Gi)`);
     return Math.min(capMib, Math.max(8 * GIB, 4 * GIB * devices));
   }
 }

@@ -1,7 +1,8 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { PropError } from '../common/errors';
+import { Sizes } from '../common/sizes';
 
 /**
  * CPU, memory and scratch disk of a component's main container (GPU devices aside: worker pools derive those from
@@ -49,36 +50,25 @@ export class ComponentResourceDefaults {
       PropError.check(m !== null && Number(m[1]) > 0, scope, 'resources.cpu', r.cpu.amount, 'a CPU amount above 0, e.g. Cpu.units(4) or Cpu.millis(500)');
     }
     for (const [prop, size] of [['memory', r.memory], ['ephemeralStorage', r.ephemeralStorage]] as const) {
-      if (size) PropError.check(ComponentResourceDefaults.mebibytes(size) > 0, scope, `resources.${prop}`, ComponentResourceDefaults.quantity(size), 'a size above 0');
+      if (size) PropError.check(Sizes.mebibytes(size) > 0, scope, `resources.${prop}`, Sizes.quantity(size), 'a size above 0');
     }
   }
 
-  /** `r` with `defaults` for what it leaves out. */
-  public static render(r: ComponentResources, defaults: ResourceDefaults): k8s.ResourceRequirements {
-    const memory = k8s.Quantity.fromString(r.memory ? ComponentResourceDefaults.quantity(r.memory) : defaults.memory);
+  /**
+   * `r` with `defaults` for what it leaves out, plus `devices` (GPUs, MIG slices) requested and limited alike.
+   */
+  public static render(r: ComponentResources, defaults: ResourceDefaults,
+    devices: { [resource: string]: k8s.Quantity } = {}): k8s.ResourceRequirements {
+    const memory = k8s.Quantity.fromString(r.memory ? Sizes.quantity(r.memory) : defaults.memory);
     return {
       requests: {
+        ...devices,
         'cpu': k8s.Quantity.fromString(r.cpu?.amount ?? defaults.cpu),
         memory,
-        'ephemeral-storage': k8s.Quantity.fromString(r.ephemeralStorage ? ComponentResourceDefaults.quantity(r.ephemeralStorage) : defaults.ephemeralStorage),
+        'ephemeral-storage': k8s.Quantity.fromString(r.ephemeralStorage ? Sizes.quantity(r.ephemeralStorage) : defaults.ephemeralStorage),
       },
-      limits: { memory },
+      limits: { ...devices, memory },
     };
-  }
-
-  /** A size as a Quantity string: whole GiB as `Gi`, else `Mi` (rounded up). */
-  public static quantity(size: Size): string {
-    return ComponentResourceDefaults.quantityOfMebibytes(ComponentResourceDefaults.mebibytes(size));
-  }
-
-  /** MiB as a Quantity string: whole GiB as `Gi`, else `Mi`. */
-  public static quantityOfMebibytes(mib: number): string {
-    return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
-  }
-
-  /** A size in whole MiB, rounded up. */
-  public static mebibytes(size: Size): number {
-    return Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
   }
 
   private constructor() {}

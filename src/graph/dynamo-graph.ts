@@ -6,6 +6,7 @@ import { DynamoApiVersion } from './dynamo-api-version';
 import { DynamoComponent } from './dynamo-component';
 import { EnvVars, SecretKeyRef } from './env';
 import { Frontend, RouterMode } from './frontend';
+import { FrontendDisruptionBudget } from './frontend-disruption-budget';
 import { DynamoNames } from './names';
 import { V1Alpha1Renderer } from './render-v1alpha1';
 import { V1Beta1Renderer } from './render-v1beta1';
@@ -17,7 +18,6 @@ import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { PlanResult } from '../optimizer/plan-result';
 import { PolicyPack, PolicyPackProps } from '../policy/policy-pack';
-import { FrontendDisruptionBudget } from '../security/frontend-disruption-budget';
 
 /** The CRD allows at most 25 components per graph. */
 const MAX_COMPONENTS = 25;

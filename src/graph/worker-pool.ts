@@ -7,6 +7,7 @@ import { ComponentType } from './component-type';
 import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
 import { HealthCheckOptions, HealthChecks } from './health-checks';
+import { ModelCache } from './model-cache';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { EngineCommands } from '../engines/engine-commands';
@@ -17,13 +18,14 @@ import { GpuProfile } from '../gpu/gpu-profile';
 import { GpuRequest } from '../gpu/gpu-request';
 import { GpuSchedulingProps } from '../gpu/gpu-scheduling-props';
 import { ModelArchitecture } from '../model/model-architecture';
-import { ModelCache } from '../model/model-cache';
 import { Quantization } from '../model/precision';
 import { IntentAnnotations } from '../policy/intent-annotations';
 
 const GIB = 1024 ** 3;
 /** Room beside a downloaded checkpoint for logs and the JIT, Triton and compile caches. */
 const CACHE_HEADROOM_GIB = 5;
+/** Default ephemeral storage of a GPU pod that downloads nothing big: logs, JIT, Triton and compile caches. */
+const SCRATCH_GIB = 10;
 /** Where the runtime images keep the Hugging Face cache (they run as root). */
 const HF_HOME_DEFAULT = '/root/.cache/huggingface';
 
@@ -207,8 +209,10 @@ export abstract class WorkerPool extends DynamoComponent {
     // reserve that much node-local storage, or a large model fills the node's disk and gets pods evicted.
     const own = this.poolProps.resources ?? {};
     const ephemeralStorage = own.ephemeralStorage
-      ?? (download !== undefined ? Size.gibibytes(Math.max(GpuPod.SCRATCH_GIB, Math.ceil(download / GIB) + CACHE_HEADROOM_GIB)) : undefined);
-    const resources = GpuPod.resources(this.gpuRequest, this.gpusPerPod, { ...own, ephemeralStorage }, this.poolProps, this);
+      ?? (download !== undefined ? Size.gibibytes(Math.max(SCRATCH_GIB, Math.ceil(download / GIB) + CACHE_HEADROOM_GIB)) : undefined);
+    const gpu = GpuPod.resources(this.gpuRequest, this.gpusPerPod, this.poolProps, this);
+    const resources = ComponentResourceDefaults.render({ ...own, ephemeralStorage },
+      { cpu: gpu.cpu, memory: gpu.memory, ephemeralStorage: `${SCRATCH_GIB}Gi` }, gpu.devices);
     const placement = this._placement();
     const probes = HealthChecks.worker(this.poolProps, this.loadBytesPerPod(download));
     // The operator removes probes from non-leader pods of multinode engines; explicit ones would survive on them.

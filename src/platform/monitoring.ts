@@ -5,8 +5,8 @@ import { DynamoPlatform } from './dynamo-platform';
 import { PlatformWorkload } from './platform-workload';
 import { PropError } from '../common/errors';
 import { ComponentType, WORKER_COMPONENT_TYPES } from '../graph/component-type';
+import { GraphLabels } from '../graph/graph-labels';
 import { DynamoNames } from '../graph/names';
-import { GraphLabels } from '../security/graph-labels';
 
 /**
  * A ServiceAccount, by name and namespace.

@@ -1,9 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { GraphLabels } from './graph-labels';
 import { NetworkPeer } from './network-peer';
 import { PropError } from '../common/errors';
 import type { DynamoGraph } from '../graph/dynamo-graph';
+import { GraphLabels } from '../graph/graph-labels';
 
 /** The frontend's OpenAI-compatible HTTP port (also serves `/metrics`). */
 const FRONTEND_PORT = 8000;

@@ -1,5 +1,5 @@
 import { Size, Testing } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { GpuPod } from '../../src/gpu/gpu-pod';
 import { GpuProfile } from '../../src/gpu/gpu-profile';
@@ -17,10 +17,10 @@ function json(r: k8s.ResourceRequirements): any {
 }
 
 /** Synthesizes a Deployment whose pod uses the helpers, the way a pool does. */
-function synthDeployment(request: GpuRequest, devices: number, props: GpuSchedulingProps = {}): any[] {
+function synthDeployment(request: GpuRequest, count: number, props: GpuSchedulingProps = {}): any[] {
   const chart = Testing.chart();
   const placement = GpuPod.placement(request, props);
-  const shm = GpuPod.sharedMemory(devices, props);
+  const shm = GpuPod.sharedMemory(count, props);
   new k8s.KubeDeployment(chart, 'worker', {
     spec: {
       selector: { matchLabels: { app: 'worker' } },
@@ -31,7 +31,7 @@ function synthDeployment(request: GpuRequest, devices: number, props: GpuSchedul
           containers: [{
             name: 'main',
             image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0',
-            resources: GpuPod.resources(request, devices, {}, props),
+            resources: deviceResources(request, count),
             ...(shm ? { volumeMounts: [{ name: 'shm', mountPath: '/dev/shm' }] } : {}),
           }],
           ...(shm ? { volumes: [{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(shm) } }] } : {}),
@@ -42,32 +42,32 @@ function synthDeployment(request: GpuRequest, devices: number, props: GpuSchedul
   return Testing.synth(chart);
 }
 
+/** The device resource as both request and limit, the way a pool renders it. */
+function deviceResources(request: GpuRequest, count: number): k8s.ResourceRequirements {
+  const r = GpuPod.resources(request, count);
+  return { requests: r.devices, limits: r.devices };
+}
+
 describe('GpuPod.resources', () => {
-  test('whole GPUs: device and memory requests equal limits; CPU and storage are requests only', () => {
-    expect(json(GpuPod.resources(H100, 4))).toEqual({
-      requests: { 'nvidia.com/gpu': 4, 'cpu': '16', 'memory': '80Gi', 'ephemeral-storage': '10Gi' },
-      limits: { 'nvidia.com/gpu': 4, 'memory': '80Gi' },
-    });
+  test('whole GPUs: the device count, 4 CPU and 16 GiB per GPU plus /dev/shm', () => {
+    const r = GpuPod.resources(H100, 4);
+    expect(json({ requests: r.devices })).toEqual({ requests: { 'nvidia.com/gpu': 4 } });
+    expect([r.cpu, r.memory]).toEqual(['16', '80Gi']);
   });
 
   test('one GPU leaves /dev/shm to the operator and adds nothing for it', () => {
-    expect(json(GpuPod.resources(H100, 1)).limits).toEqual({ 'nvidia.com/gpu': 1, 'memory': '16Gi' });
+    expect(GpuPod.resources(H100, 1).memory).toBe('16Gi');
   });
 
   test('MIG mixed asks for the profile resource; single for nvidia.com/gpu', () => {
-    expect(json(GpuPod.resources(MIXED, 1))).toEqual({
-      requests: { 'nvidia.com/mig-1g.10gb': 1, 'cpu': '2', 'memory': '8Gi', 'ephemeral-storage': '10Gi' },
-      limits: { 'nvidia.com/mig-1g.10gb': 1, 'memory': '8Gi' },
-    });
-    expect(json(GpuPod.resources(SINGLE, 1)).limits).toEqual({ 'nvidia.com/gpu': 1, 'memory': '8Gi' });
+    const mixed = GpuPod.resources(MIXED, 1);
+    expect(Object.keys(mixed.devices)).toEqual(['nvidia.com/mig-1g.10gb']);
+    expect([mixed.cpu, mixed.memory]).toEqual(['2', '8Gi']);
+    expect(Object.keys(GpuPod.resources(SINGLE, 1).devices)).toEqual(['nvidia.com/gpu']);
   });
 
-  test('overrides replace the derived defaults, one by one', () => {
-    const r = json(GpuPod.resources(H100, 2, { cpu: Cpu.millis(2500), memory: Size.gibibytes(100), ephemeralStorage: Size.mebibytes(1536) }));
-    expect(r.requests).toEqual({ 'nvidia.com/gpu': 2, 'cpu': '2500m', 'memory': '100Gi', 'ephemeral-storage': '1536Mi' });
-    expect(r.limits).toEqual({ 'nvidia.com/gpu': 2, 'memory': '100Gi' });
-    expect(json(GpuPod.resources(H100, 2, { cpu: Cpu.units(6) })).requests).toEqual(
-      { 'nvidia.com/gpu': 2, 'cpu': '6', 'memory': '40Gi', 'ephemeral-storage': '10Gi' });
+  test('an explicit /dev/shm size is charged to memory', () => {
+    expect(GpuPod.resources(H100, 2, { sharedMemory: Size.gibibytes(20) }).memory).toBe('52Gi');
   });
 });
 
@@ -161,7 +161,7 @@ describe('GpuPod.sharedMemory', () => {
       const gi = Number(GpuPod.sharedMemory(devices, props)!.replace(/Gi$/, ''));
       expect(gi).toBeGreaterThanOrEqual(devices);
       expect(gi).toBeLessThanOrEqual(capGi);
-      const memory = json(GpuPod.resources(GpuRequest.anyGpu(), devices, {}, props)).limits.memory as string;
+      const memory = GpuPod.resources(GpuRequest.anyGpu(), devices, props).memory;
       expect(Number(memory.replace(/Gi$/, ''))).toBeGreaterThanOrEqual(gi);
     }));
   });
@@ -187,7 +187,7 @@ describe('synthesized pods keep their GPU resources (the Quantity trap)', () => 
     new k8s.KubePod(chart, 'pod', {
       spec: {
         ...GpuPod.placement(request),
-        containers: [{ name: 'main', image: 'busybox:1.36', resources: GpuPod.resources(request, 4) }],
+        containers: [{ name: 'main', image: 'busybox:1.36', resources: deviceResources(request, 4) }],
       },
     });
     const [pod] = Testing.synth(chart);

@@ -7,7 +7,7 @@ import { GpuProfile } from '../../src/gpu/gpu-profile';
 import { AggregatedPool } from '../../src/graph/aggregated-pool';
 import { DynamoGraph, DynamoGraphProps } from '../../src/graph/dynamo-graph';
 import { Frontend } from '../../src/graph/frontend';
-import { FrontendDisruptionBudget } from '../../src/security/frontend-disruption-budget';
+import { FrontendDisruptionBudget } from '../../src/graph/frontend-disruption-budget';
 import { GraphNetworkPolicies } from '../../src/security/graph-network-policies';
 import { NetworkPeer } from '../../src/security/network-peer';
 import { expectValid } from '../support/validate';

@@ -2,14 +2,15 @@ import { createHash } from 'crypto';
 import { ApiObject, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ComponentResourceDefaults, ComponentResources } from './component-resources';
+import { SecretKeyRef } from './env';
+import { DynamoNames } from './names';
+import { DynamoRuntime } from './runtime-image';
 import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
+import { Sizes } from '../common/sizes';
 import { Backend } from '../engines/backend';
 import { GpuPlacement } from '../gpu/gpu-pod';
-import { ComponentResourceDefaults, ComponentResources } from '../graph/component-resources';
-import { SecretKeyRef } from '../graph/env';
-import { DynamoNames } from '../graph/names';
-import { DynamoRuntime } from '../graph/runtime-image';
 
 /** The non-root user the download runs as; fsGroup makes the volume writable for it. */
 const DOWNLOAD_UID = 1000;
@@ -141,7 +142,7 @@ export class ModelCache extends Construct {
     DynamoNames.checkLabel(this, 'namespace', props.namespace);
     this.mountPath = props.mountPath ?? '/models';
     PropError.check(/^\/[-A-Za-z0-9_./]*[^/]$/.test(this.mountPath), this, 'mountPath', this.mountPath, 'an absolute directory path, e.g. \'/models\'');
-    PropError.check(props.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) > 0, this, 'size', ComponentResourceDefaults.quantity(props.size), 'a size above 0');
+    PropError.check(props.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) > 0, this, 'size', Sizes.quantity(props.size), 'a size above 0');
     const accessMode = props.accessMode ?? PersistentVolumeAccessMode.READ_WRITE_MANY;
     PropError.check(Object.values(PersistentVolumeAccessMode).includes(accessMode), this, 'accessMode', accessMode, Object.values(PersistentVolumeAccessMode).join(', '));
     this.accessMode = accessMode;
@@ -163,7 +164,7 @@ export class ModelCache extends Construct {
       spec: {
         accessModes: [accessMode],
         storageClassName: props.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(ComponentResourceDefaults.quantity(props.size)) } },
+        resources: { requests: { storage: k8s.Quantity.fromString(Sizes.quantity(props.size)) } },
       },
     });
     // A plain ApiObject: KubeJob re-serializes a resolved Lazy spec as typed input, which drops Quantities.

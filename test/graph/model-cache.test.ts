@@ -1,7 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { PersistentVolumeAccessMode } from 'cdk8s-plus-28';
+import { dgd, mainContainer, synthValid } from './synth';
 import { AggregatedPool, Backend, DynamoApiVersion, DynamoGraph, GpuProfile, ModelCache } from '../../src';
-import { dgd, mainContainer, synthValid } from '../graph/synth';
 
 const MODEL = 'Qwen/Qwen3-0.6B';
 

@@ -1,9 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { DynamoGraph } from './dynamo-graph';
+import type { Frontend } from './frontend';
 import { GraphLabels } from './graph-labels';
 import { PropError } from '../common/errors';
-import type { DynamoGraph } from '../graph/dynamo-graph';
-import type { Frontend } from '../graph/frontend';
 
 /**
  * Props of a `FrontendDisruptionBudget`.

@@ -1,4 +1,4 @@
-import type { DynamoGraph } from '../graph/dynamo-graph';
+import type { DynamoGraph } from './dynamo-graph';
 
 /**
  * Label keys the Dynamo operator sets on every pod of a graph, and selectors built from them.
