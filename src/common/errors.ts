@@ -1,17 +1,16 @@
 import { IConstruct } from 'constructs';
 
 /**
- * Builds the library's validation errors: they name the construct path, the prop, the value and what is allowed,
- * so a failing synth points at the exact line of the user's program.
+ * The library's validation error: it names the construct path, the prop, the value and what is allowed, so a failing
+ * synth points at the exact line of the user's program. The parts stay readable (`path`, `prop`, `value`, `allowed`,
+ * `why`) so that callers such as the CLI can say the same thing in their own words (a flag instead of a prop).
  * @internal
  */
-export class PropError {
+export class PropError extends Error {
   /** `[path] 'prop' is value: why. allowed: what` (the reason only when given). */
-  public static invalid(scope: IConstruct | string, prop: string, value: unknown, allowed: string, why?: string): Error {
+  public static invalid(scope: IConstruct | string, prop: string, value: unknown, allowed: string, why?: string): PropError {
     const path = typeof scope === 'string' ? scope : scope.node.path;
-    const shown = PropError.show(value);
-    const reason = why ? ` ${why}.` : '';
-    return new Error(`[${path}] '${prop}' is ${shown}:${reason} allowed: ${allowed}`);
+    return new PropError(path, prop, value, allowed, why);
   }
 
   /** Throws `invalid(...)` unless `ok`. */
@@ -26,14 +25,50 @@ export class PropError {
     PropError.check(Number.isInteger(value) && value >= min && value <= max, scope, prop, value, allowed);
   }
 
-  /** Renders a value for an error message. */
+  /** Renders a value for an error message as the user wrote it: NaN as NaN, Infinity as Infinity, strings quoted. */
   public static show(value: unknown): string {
     if (typeof value === 'string') return `'${value}'`;
+    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
     if (value === undefined) return 'undefined';
+    if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
+    if (typeof value === 'symbol') return value.toString();
+    const marks = new Map<string, string>();
     try {
-      return JSON.stringify(value);
+      const json = JSON.stringify(value, (_key, v: unknown) => {
+        if (typeof v === 'number' && !Number.isFinite(v)) {
+          const mark = `@@cdk8s-dynamo-number-${marks.size}@@`;
+          marks.set(mark, String(v));
+          return mark;
+        }
+        if (typeof v === 'bigint') return `${v}n`;
+        return v;
+      });
+      if (json === undefined) return String(value);
+      return json.replace(/"@@cdk8s-dynamo-number-\d+@@"/g, m => marks.get(m.slice(1, -1)) ?? m);
     } catch {
-      return String(value);
+      return '<a structure with a reference cycle>';
     }
+  }
+
+  /** The same error at another scope (`fromSla` reports the optimizer's errors at the graph's path). */
+  public static rescope(e: unknown, scope: IConstruct | string): unknown {
+    if (!(e instanceof PropError)) return e;
+    return PropError.invalid(scope, e.prop, e.value, e.allowed, e.why);
+  }
+
+  private constructor(
+    /** Construct path or factory (`SlaOptimizer.plan`). */
+    public readonly path: string,
+    /** The prop, as the caller spells it (`workload.inputSequenceLength`, `env.HF_TOKEN`). */
+    public readonly prop: string,
+    /** The value as given. */
+    public readonly value: unknown,
+    /** What is allowed. */
+    public readonly allowed: string,
+    /** Why the value is refused, when the allowed values alone do not say it. */
+    public readonly why?: string,
+  ) {
+    super(`[${path}] '${prop}' is ${PropError.show(value)}:${why ? ` ${why}.` : ''} allowed: ${allowed}`);
+    this.name = 'PropError';
   }
 }

@@ -148,8 +148,9 @@ export class SlaGraph {
         bestEffort: props.bestEffort,
       });
     } catch (e) {
-      const message = (e as Error).message;
-      throw new Error(message.startsWith('[SlaOptimizer.plan] ') ? `[${path}] ${message.slice('[SlaOptimizer.plan] '.length)}` : `[${path}] ${message}`);
+      // The optimizer's errors name its props; the graph's path says where in the user's program they are.
+      if (e instanceof PropError) throw PropError.rescope(e, path);
+      throw e;
     }
   }
 

@@ -132,7 +132,7 @@ describe('GpuProfile.custom', () => {
   });
   test.each([
     [{ memoryGiB: 0 }, /\[GpuProfile\.custom\] 'memoryGiB' is 0:.*allowed: a positive number/],
-    [{ fp8Tflops: Number.NaN }, /'fp8Tflops' is null:.*allowed: a positive number/],
+    [{ fp8Tflops: Number.NaN }, /'fp8Tflops' is NaN:.*allowed: a positive number/],
     [{ gpusPerNode: 2.5 }, /'gpusPerNode' is 2\.5:.*allowed: a whole number >= 1/],
     [{ name: 'My GPU' }, /'name' is 'My GPU':.*allowed: lower-case letters/],
     [{ productLabel: 'NVIDIA H100' }, /'productLabel' is 'NVIDIA H100':.*allowed: a label value/],
