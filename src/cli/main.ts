@@ -1,244 +1,285 @@
 #!/usr/bin/env node
 // `cdk8s-dynamo` command line: plan and estimate LLM serving configurations with the synth-time SLA optimizer.
-// Start-up stays light: no cdk8s import on this path, arguments parsed by hand.
+// Start-up stays light: no cdk8s import on this path. Each subcommand is a table of flags (cli-parser.ts reads them
+// strictly); adding a flag is one line in its table plus its use in `run`.
 import * as fs from 'fs';
+import * as path from 'path';
+import { CliError, CliIo, command, CommandSpec, commandHelp, didYouMean, Flag, inFlagWords, parseFlags, translate } from './cli-parser';
+import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { ModelArchitecture } from '../model/model-architecture';
 import { KvCacheDtype, Quantization } from '../model/precision';
+import { Estimate } from '../optimizer/plan-result';
 import { EstimateMode, ServingMode } from '../optimizer/sla';
 import { SlaOptimizer } from '../optimizer/sla-optimizer';
 
-/**
- * Where the CLI writes (the process streams in the bin; buffers in tests).
- * @internal
- */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
+export type { CliIo } from './cli-parser';
+
+const PROGRAM = 'cdk8s-dynamo';
+
+/** Flags several subcommands share (each table lists them, so `--help` and strictness stay per subcommand). */
+const MODEL = Flag.text('Hugging Face id of a catalogued model, or a path to its config.json', { required: true, placeholder: '<hf-id|config.json>' });
+const GPU = Flag.text('GPU type: an AIConfigurator system name (h100_sxm, h200_sxm, b200_sxm, a100_sxm, l40s) or a GpuProfile name',
+  { required: true, placeholder: 'NAME' });
+const QUANT = Flag.choice(Object.values(Quantization), 'weight precision (default: the checkpoint\'s)', { prop: 'quantization' });
+const KV_DTYPE = Flag.choice(Object.values(KvCacheDtype), 'KV-cache data type (default: the checkpoint\'s)', { prop: 'kvCacheDtype' });
+const JSON_OUT = Flag.switch('print JSON (errors too, on stderr)');
+
+const COMMANDS = {
+  plan: command({
+    summary: 'Search serving mode, engine, worker counts, parallelism and batch limits that meet the SLA within the GPUs.',
+    flags: {
+      'model': MODEL,
+      'gpu': GPU,
+      'total-gpus': Flag.whole('GPU budget (required unless --request-rate sizes the deployment)', { prop: 'hardware.totalGpus' }),
+      'isl': Flag.whole('average input tokens per request (default 512)', { prop: 'workload.inputSequenceLength' }),
+      'osl': Flag.whole('average output tokens per request (default 128)', { prop: 'workload.outputSequenceLength' }),
+      'max-seq-len': Flag.whole('longest request (prompt + output) the engines accept (default: the model\'s context, lowered to what the KV cache holds)',
+        { prop: 'workload.maxSequenceLength' }),
+      'ttft': Flag.number('time-to-first-token target, ms (default 100)', { placeholder: 'MS', prop: 'sla.ttftMs' }),
+      'itl': Flag.number('inter-token latency target, ms (default 15)', { placeholder: 'MS', prop: 'sla.itlMs' }),
+      'backend': Flag.choice(['auto', ...Object.values(Backend)], 'engine to plan for (default auto: all)', { prop: 'backends' }),
+      'mode': Flag.choice(['auto', 'agg', 'disagg'], 'serving mode (default auto: both)', { prop: 'modes' }),
+      'request-rate': Flag.number('requests per second to serve', { placeholder: 'R', prop: 'workload.requestRate' }),
+      'best-effort': Flag.switch('take the closest configuration when none meets the SLA (exit 0)', { prop: 'bestEffort' }),
+      'quant': QUANT,
+      'kv-cache-dtype': KV_DTYPE,
+      'arrival-variability': Flag.number('squared coefficient of variation of arrivals (1 = Poisson)', { placeholder: 'CA2', prop: 'queueing.arrivalVariability' }),
+      'service-variability': Flag.number('squared coefficient of variation of prefill times (0 = equal prompts)', { placeholder: 'CS2', prop: 'queueing.serviceVariability' }),
+      'max-prefill-util': Flag.number('highest planned utilisation of a prefill worker (default 0.9)', { placeholder: 'U', prop: 'queueing.maxPrefillUtilisation' }),
+      'max-agg-load': Flag.number('highest planned load of an aggregated worker (default 0.95)', { placeholder: 'U', prop: 'queueing.maxAggregatedLoad' }),
+      'decode-occupancy': Flag.number('average share of busy decode batch slots (default 0.95)', { placeholder: 'U', prop: 'queueing.decodeOccupancy' }),
+      'json': JSON_OUT,
+    },
+    notes: 'ISL and OSL are averages. Queueing: TTFT at the planned load, M/G/1-style with the given variabilities.\n'
+      + 'Exit codes: 0 a plan, 1 no configuration meets the SLA, 2 invalid arguments.',
+    run: (v, io) => {
+      if (v['total-gpus'] === undefined && v['request-rate'] === undefined) {
+        throw new CliError("missing required option '--total-gpus' (or give --request-rate to size the deployment from the load)", 'usage', '--total-gpus');
+      }
+      const model = modelOf(v.model);
+      const gpu = gpuOf(v.gpu);
+      const started = performance.now();
+      let result;
+      try {
+        result = SlaOptimizer.plan({
+          model,
+          gpu,
+          quantization: v.quant,
+          kvCacheDtype: v['kv-cache-dtype'],
+          backends: v.backend === undefined || v.backend === 'auto' ? undefined : [v.backend],
+          modes: v.mode === undefined || v.mode === 'auto' ? undefined : [v.mode === 'agg' ? ServingMode.AGGREGATED : ServingMode.DISAGGREGATED],
+          workload: {
+            inputSequenceLength: v.isl,
+            outputSequenceLength: v.osl,
+            maxSequenceLength: v['max-seq-len'],
+            requestRate: v['request-rate'],
+          },
+          sla: { ttftMs: v.ttft, itlMs: v.itl },
+          hardware: { totalGpus: v['total-gpus'] },
+          queueing: {
+            arrivalVariability: v['arrival-variability'],
+            serviceVariability: v['service-variability'],
+            maxPrefillUtilisation: v['max-prefill-util'],
+            maxAggregatedLoad: v['max-agg-load'],
+            decodeOccupancy: v['decode-occupancy'],
+          },
+          bestEffort: v['best-effort'],
+        });
+      } catch (e) {
+        if (SlaOptimizer._isSlaMiss(e) && e instanceof PropError) {
+          const targets = `--ttft ${v.ttft ?? 100} ms, --itl ${v.itl ?? 15} ms`;
+          throw new CliError(`the SLA (${targets}): ${inFlagWords(e.why ?? '', COMMANDS.plan)}; to go on: ${inFlagWords(e.allowed, COMMANDS.plan)}`, 'sla-miss');
+        }
+        throw e;
+      }
+      const searchMs = Math.round((performance.now() - started) * 10) / 10;
+      if (v.json) {
+        io.out(JSON.stringify({ ...result.toJson(), searchMs }, undefined, 2));
+      } else {
+        io.out(result.toText());
+        io.out(`search: ${searchMs} ms`);
+      }
+      return 0;
+    },
+  }),
+
+  estimate: command({
+    summary: 'Predict one engine configuration: TTFT, ITL, throughput, memory, and whether it fits.',
+    flags: {
+      'model': MODEL,
+      'gpu': GPU,
+      'backend': Flag.choice(Object.values(Backend), 'engine', { required: true }),
+      'tp': Flag.whole('tensor-parallel GPUs', { required: true, prop: 'tensorParallel' }),
+      'pp': Flag.whole('pipeline stages (default 1)', { prop: 'pipelineParallel' }),
+      'ep': Flag.whole('expert-parallel ranks, a divisor of --tp (default 1)', { prop: 'expertParallel' }),
+      'batch': Flag.whole('concurrent sequences', { required: true, prop: 'batchSize' }),
+      'isl': Flag.whole('input tokens per request', { required: true, prop: 'inputSequenceLength' }),
+      'osl': Flag.whole('output tokens per request', { required: true, prop: 'outputSequenceLength' }),
+      'max-seq-len': Flag.whole('longest request that must fit (default ISL + OSL)', { prop: 'maxSequenceLength' }),
+      'mode': Flag.choice(Object.values(EstimateMode), 'engine role (default agg)'),
+      'quant': QUANT,
+      'kv-cache-dtype': KV_DTYPE,
+      'json': JSON_OUT,
+    },
+    notes: 'Exit codes: 0 the configuration fits, 1 it does not (the estimate is printed, the reason goes to stderr), 2 invalid arguments.',
+    run: (v, io) => {
+      const gpu = gpuOf(v.gpu);
+      const e = SlaOptimizer.estimate({
+        model: modelOf(v.model),
+        gpu,
+        backend: v.backend,
+        mode: v.mode ?? EstimateMode.AGGREGATED,
+        quantization: v.quant,
+        kvCacheDtype: v['kv-cache-dtype'],
+        tensorParallel: v.tp,
+        pipelineParallel: v.pp,
+        expertParallel: v.ep,
+        batchSize: v.batch,
+        inputSequenceLength: v.isl,
+        outputSequenceLength: v.osl,
+        maxSequenceLength: v['max-seq-len'],
+      });
+      io.out(v.json ? JSON.stringify(e, undefined, 2) : [
+        `TTFT              ${e.ttftMs} ms`,
+        `ITL               ${e.itlMs} ms`,
+        `tokens/s per GPU  ${e.tokensPerSecondPerGpu}`,
+        `tokens/s per user ${e.tokensPerSecondPerUser}`,
+        `requests/s        ${e.requestsPerSecond}`,
+        `memory per GPU    ${e.memoryGiBPerGpu} GiB (weights ${e.weightGiBPerGpu} GiB, KV budget ${e.kvCacheGiBPerGpu} GiB)`,
+        `admits            ${e.admissibleSequences} sequences of ISL + OSL tokens; longest sequence ${e.longestSequence} tokens`,
+        `fits              ${e.fits ? 'yes' : 'no'}`,
+      ].join('\n'));
+      if (!e.fits) throw new CliError(`the configuration does not fit on ${gpu.name}: ${whyNotFit(e, v.batch, v['max-seq-len'] ?? v.isl + v.osl)}`, 'does-not-fit');
+      return 0;
+    },
+  }),
+};
+
+/** Why an estimate does not fit, from the figures it printed. */
+function whyNotFit(e: Estimate, batch: number, maxSeqLen: number): string {
+  const reasons = [
+    e.kvCacheGiBPerGpu <= 0 ? `the weights (${e.weightGiBPerGpu} GiB per GPU) leave no memory for the KV cache` : undefined,
+    e.admissibleSequences < batch ? `the KV cache admits ${e.admissibleSequences} sequences of ISL + OSL tokens, fewer than --batch ${batch}` : undefined,
+    e.longestSequence < maxSeqLen ? `the longest sequence it holds is ${e.longestSequence} tokens, less than ${maxSeqLen} (--max-seq-len)` : undefined,
+  ].filter(Boolean);
+  return `${(reasons.length > 0 ? reasons : ['it does not hold the batch']).join('; ')} (raise --tp or --pp, lower --batch or --max-seq-len, or pick a larger GPU or a smaller --quant)`;
 }
 
-const USAGE = `Usage:
-  cdk8s-dynamo plan --model <hf-id|config.json> --gpu <name> --total-gpus N [--isl N] [--osl N] [--max-seq-len N]
-                    [--ttft MS] [--itl MS] [--backend vllm|sglang|trtllm|auto] [--mode agg|disagg|auto]
-                    [--request-rate R] [--best-effort] [--quant bf16|fp8|fp8_block|nvfp4|mxfp4] [--kv-cache-dtype bf16|fp8] [--json]
-                    [--arrival-variability CA2] [--service-variability CS2] [--max-prefill-util U] [--max-agg-load U]
-                    [--decode-occupancy U]
-  cdk8s-dynamo estimate --model <hf-id|config.json> --gpu <name> --backend vllm|sglang|trtllm --tp N [--pp N] [--ep N]
-                    --batch N --isl N --osl N [--max-seq-len N] [--mode agg|prefill|decode] [--quant ...] [--kv-cache-dtype ...] [--json]
+const ALL: Readonly<Record<string, CommandSpec>> = COMMANDS as unknown as Record<string, CommandSpec>;
 
-Defaults: ISL 512, OSL 128, TTFT 100 ms, ITL 15 ms, all backends and modes; precision follows the checkpoint.
-ISL and OSL are averages; --max-seq-len is the longest request (prompt + output) engines accept (plan: the model's
-context length, lowered per engine to what its KV cache holds; estimate: ISL + OSL).
-Queueing (TTFT at the planned load): arrivals with squared coefficient of variation CA2 (1 = Poisson), prompt
-prefill times CS2 (0 = equal prompts: M/D/1); caps prefill 0.9, aggregated load 0.95, decode slots 0.95.
---gpu takes AIConfigurator system names (h100_sxm, h200_sxm, b200_sxm, a100_sxm, l40s) and GpuProfile names.
-Exit codes: 0 success, 1 no configuration meets the SLA, 2 invalid arguments.`;
+function modelOf(id: string): ModelArchitecture {
+  if (id.endsWith('.json') || fs.existsSync(id)) return ModelArchitecture.fromConfigJson(id);
+  const found = ModelArchitecture.tryOf(id);
+  if (found) return found;
+  const hint = didYouMean(id, ModelArchitecture.knownIds(), m => `'${m}'`);
+  throw new CliError(`unknown model '${id}'${hint ? `; ${hint}` : ''} (known: ${ModelArchitecture.knownIds().join(', ')}; or give a path to a config.json)`,
+    'usage', '--model');
+}
 
-/** A usage error: exit code 2. */
-class UsageError extends Error {}
+function gpuOf(name: string): GpuProfile {
+  try {
+    return GpuProfile.of(name);
+  } catch {
+    const hint = didYouMean(name.toLowerCase(), GpuProfile.knownNames(), g => `'${g}'`);
+    throw new CliError(`unknown GPU '${name}'${hint ? `; ${hint}` : ''} (known: ${GpuProfile.knownNames().join(', ')})`, 'usage', '--gpu');
+  }
+}
 
-const FLAGS: Record<string, 'value' | 'switch'> = {
-  'model': 'value',
-  'gpu': 'value',
-  'total-gpus': 'value',
-  'isl': 'value',
-  'osl': 'value',
-  'max-seq-len': 'value',
-  'ttft': 'value',
-  'itl': 'value',
-  'backend': 'value',
-  'mode': 'value',
-  'request-rate': 'value',
-  'quant': 'value',
-  'kv-cache-dtype': 'value',
-  'tp': 'value',
-  'pp': 'value',
-  'ep': 'value',
-  'batch': 'value',
-  'arrival-variability': 'value',
-  'service-variability': 'value',
-  'max-prefill-util': 'value',
-  'max-agg-load': 'value',
-  'decode-occupancy': 'value',
-  'best-effort': 'switch',
-  'json': 'switch',
-  'help': 'switch',
-};
+function overview(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map(n => n.length)) + 2;
+  return [
+    `Usage: ${PROGRAM} <command> [options]`,
+    '',
+    'Commands:',
+    ...names.map(n => `  ${n.padEnd(width)}${ALL[n].summary}`),
+    '',
+    `${PROGRAM} <command> --help shows a command's options; ${PROGRAM} --version prints the version.`,
+  ].join('\n');
+}
+
+function version(): string {
+  // lib/cli/main.js and src/cli/main.ts both sit two folders below the package root.
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** True when the call asks for JSON (errors then go to stderr as JSON), read before parsing can fail. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some(a => a === '--json' || a.toLowerCase() === '--json=true');
+}
 
 /**
  * Runs the CLI with arguments (without `node` and the script) and returns the exit code.
  * @internal
  */
 export function main(argv: string[], io: CliIo): number {
+  const json = wantsJson(argv);
+  const [name, ...rest] = argv;
+  let spec: CommandSpec | undefined;
+  let given: ReadonlyMap<string, string> = new Map();
   try {
-    const [command, ...rest] = argv;
-    if (!command || command === '--help' || command === '-h' || command === 'help') {
-      io.out(USAGE);
-      return command ? 0 : 2;
-    }
-    const args = parseFlags(rest);
-    if (args.help) {
-      io.out(USAGE);
-      return 0;
-    }
-    if (command === 'plan') return plan(args, io);
-    if (command === 'estimate') return estimate(args, io);
-    throw new UsageError(`unknown command '${command}'; allowed: plan, estimate`);
-  } catch (e) {
-    io.err(`cdk8s-dynamo: ${(e as Error).message}`);
-    if (e instanceof UsageError) {
-      io.err('Run `cdk8s-dynamo --help` for usage.');
+    if (name === undefined) {
+      io.err(overview());
       return 2;
     }
-    return SlaOptimizer._isSlaMiss(e) ? 1 : 2;
-  }
-}
-
-function parseFlags(argv: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h') { out.help = true; continue; }
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
-    let [name, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const kind = FLAGS[name];
-    if (!kind) throw new UsageError(`unknown option '--${name}'; allowed: ${Object.keys(FLAGS).map(f => `--${f}`).join(', ')}`);
-    if (kind === 'switch') {
-      out[name] = true;
-      continue;
+    if (name === '--help' || name === '-h') {
+      io.out([overview(), ...Object.entries(ALL).map(([n, c]) => commandHelp(PROGRAM, n, c))].join('\n\n'));
+      return 0;
     }
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`option '--${name}' needs a value`);
+    if (name === '--version') {
+      if (rest.length > 0) throw new CliError(`--version takes no arguments (got '${rest[0]}')`);
+      io.out(version());
+      return 0;
     }
-    out[name] = value;
-  }
-  return out;
-}
-
-function str(args: Record<string, string | true>, name: string, required: boolean): string | undefined {
-  const v = args[name];
-  if (v === undefined && required) throw new UsageError(`missing required option '--${name}'`);
-  return v === undefined ? undefined : String(v);
-}
-
-function num(args: Record<string, string | true>, name: string,
-  opts: { required?: boolean; integer?: boolean; zero?: boolean } = {}): number | undefined {
-  const v = str(args, name, !!opts.required);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  const ok = Number.isFinite(n) && (n > 0 || (opts.zero && n === 0)) && (!opts.integer || Number.isInteger(n));
-  const allowed = opts.integer ? 'a whole number >= 1' : opts.zero ? 'a number >= 0' : 'a positive number';
-  if (!ok) throw new UsageError(`option '--${name}' is '${v}'; allowed: ${allowed}`);
-  return n;
-}
-
-function choice<T extends string>(args: Record<string, string | true>, name: string, allowed: readonly T[], required = false): T | undefined {
-  const v = str(args, name, required);
-  if (v === undefined) return undefined;
-  const found = allowed.find(a => a === v.toLowerCase());
-  if (!found) throw new UsageError(`option '--${name}' is '${v}'; allowed: ${allowed.join(', ')}`);
-  return found;
-}
-
-function model(args: Record<string, string | true>): ModelArchitecture {
-  const id = str(args, 'model', true)!;
-  if (id.endsWith('.json') || fs.existsSync(id)) return ModelArchitecture.fromConfigJson(id);
-  const found = ModelArchitecture.tryOf(id);
-  if (!found) throw new UsageError(`unknown model '${id}'; known: ${ModelArchitecture.knownIds().join(', ')} (or give a path to a config.json)`);
-  return found;
-}
-
-function gpu(args: Record<string, string | true>): GpuProfile {
-  const name = str(args, 'gpu', true)!;
-  try {
-    return GpuProfile.of(name);
-  } catch {
-    throw new UsageError(`unknown GPU '${name}'; known: ${GpuProfile.knownNames().join(', ')}`);
+    if (name === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) {
+        io.out(overview());
+        return 0;
+      }
+      if (!(topic in ALL)) throw unknownCommand(topic);
+      io.out(commandHelp(PROGRAM, topic, ALL[topic]));
+      return 0;
+    }
+    spec = ALL[name];
+    if (spec === undefined) throw unknownCommand(name);
+    const parsed = parseFlags(name, spec, rest, ALL);
+    given = parsed.given;
+    if (parsed.help) {
+      io.out(commandHelp(PROGRAM, name, spec));
+      return 0;
+    }
+    return spec.run(parsed.values, io);
+  } catch (e) {
+    const error = asCliError(e, spec, given);
+    if (json) {
+      const option = error.option ? { option: error.option } : {};
+      io.err(JSON.stringify({ error: { kind: error.kind, exitCode: error.exitCode, message: error.message, ...option } }));
+    } else {
+      io.err(`${PROGRAM}: ${error.message}`);
+      if (error.kind === 'usage') io.err(`Run '${PROGRAM} ${spec ? `${name} ` : ''}--help' for usage.`);
+    }
+    return error.exitCode;
   }
 }
 
-function precision(args: Record<string, string | true>): { quantization?: Quantization; kvCacheDtype?: KvCacheDtype } {
-  return {
-    quantization: choice(args, 'quant', Object.values(Quantization)),
-    kvCacheDtype: choice(args, 'kv-cache-dtype', Object.values(KvCacheDtype)),
-  };
+function unknownCommand(name: string): CliError {
+  const hint = didYouMean(name, Object.keys(ALL), c => `'${c}'`);
+  return new CliError(`unknown command '${name}'${hint ? `; ${hint}` : ''} (allowed: ${Object.keys(ALL).join(', ')})`);
 }
 
-function plan(args: Record<string, string | true>, io: CliIo): number {
-  const backend = choice(args, 'backend', ['auto', ...Object.values(Backend)] as const) ?? 'auto';
-  const mode = choice(args, 'mode', ['auto', 'agg', 'disagg'] as const) ?? 'auto';
-  const requestRate = num(args, 'request-rate');
-  const totalGpus = num(args, 'total-gpus', { required: requestRate === undefined, integer: true });
-  const m = model(args);
-  const g = gpu(args);
-  const started = performance.now();
-  const result = SlaOptimizer.plan({
-    model: m,
-    gpu: g,
-    ...precision(args),
-    backends: backend === 'auto' ? undefined : [backend as Backend],
-    modes: mode === 'auto' ? undefined : [mode === 'agg' ? ServingMode.AGGREGATED : ServingMode.DISAGGREGATED],
-    workload: {
-      inputSequenceLength: num(args, 'isl', { integer: true }),
-      outputSequenceLength: num(args, 'osl', { integer: true }),
-      maxSequenceLength: num(args, 'max-seq-len', { integer: true }),
-      requestRate,
-    },
-    sla: { ttftMs: num(args, 'ttft'), itlMs: num(args, 'itl') },
-    hardware: { totalGpus },
-    queueing: {
-      arrivalVariability: num(args, 'arrival-variability', { zero: true }),
-      serviceVariability: num(args, 'service-variability', { zero: true }),
-      maxPrefillUtilisation: num(args, 'max-prefill-util'),
-      maxAggregatedLoad: num(args, 'max-agg-load'),
-      decodeOccupancy: num(args, 'decode-occupancy'),
-    },
-    bestEffort: args['best-effort'] === true,
-  });
-  const searchMs = Math.round((performance.now() - started) * 10) / 10;
-  if (args.json) {
-    io.out(JSON.stringify({ ...result.toJson(), searchMs }, undefined, 2));
-    return 0;
+function asCliError(e: unknown, spec: CommandSpec | undefined, given: ReadonlyMap<string, string>): CliError {
+  if (e instanceof CliError) return e;
+  if (e instanceof PropError && spec) {
+    const t = translate(e, spec, given);
+    return new CliError(t.message, 'invalid', t.option);
   }
-  io.out(result.toText());
-  io.out(`search: ${searchMs} ms`);
-  return 0;
-}
-
-function estimate(args: Record<string, string | true>, io: CliIo): number {
-  const backend = choice(args, 'backend', Object.values(Backend), true)!;
-  const mode = choice(args, 'mode', Object.values(EstimateMode)) ?? EstimateMode.AGGREGATED;
-  const e = SlaOptimizer.estimate({
-    model: model(args),
-    gpu: gpu(args),
-    backend,
-    mode,
-    ...precision(args),
-    tensorParallel: num(args, 'tp', { required: true, integer: true })!,
-    pipelineParallel: num(args, 'pp', { integer: true }),
-    expertParallel: num(args, 'ep', { integer: true }),
-    batchSize: num(args, 'batch', { required: true, integer: true })!,
-    inputSequenceLength: num(args, 'isl', { required: true, integer: true }),
-    outputSequenceLength: num(args, 'osl', { required: true, integer: true }),
-    maxSequenceLength: num(args, 'max-seq-len', { integer: true }),
-  });
-  if (args.json) {
-    io.out(JSON.stringify(e, undefined, 2));
-    return 0;
-  }
-  io.out([
-    `TTFT              ${e.ttftMs} ms`,
-    `ITL               ${e.itlMs} ms`,
-    `tokens/s per GPU  ${e.tokensPerSecondPerGpu}`,
-    `tokens/s per user ${e.tokensPerSecondPerUser}`,
-    `requests/s        ${e.requestsPerSecond}`,
-    `memory per GPU    ${e.memoryGiBPerGpu} GiB (weights ${e.weightGiBPerGpu} GiB, KV budget ${e.kvCacheGiBPerGpu} GiB)`,
-    `admits            ${e.admissibleSequences} sequences of ISL + OSL tokens; longest sequence ${e.longestSequence} tokens`,
-    `fits              ${e.fits ? 'yes' : 'no'}`,
-  ].join('\n'));
-  return 0;
+  if (e instanceof PropError) return new CliError(e.message, 'invalid');
+  return new CliError(`internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, 'internal');
 }
 
 if (require.main === module) {

@@ -32,18 +32,19 @@ describe('cdk8s-dynamo plan', () => {
     expect(r.out).toMatch(/\nclosest: +.* \(misses the SLA: best effort\)\n/);
   });
 
-  test('queueing flags reach the plan; a negative variability is a usage error', () => {
+  test('queueing flags reach the plan; out-of-range values name the flag, the text given and the library\'s range', () => {
     const json = JSON.parse(run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--arrival-variability', '0',
       '--service-variability', '1', '--max-prefill-util', '0.8', '--max-agg-load', '0.9', '--decode-occupancy', '0.85', '--json').out);
     expect(json.request.queueing).toEqual({
       arrivalVariability: 0, serviceVariability: 1, maxPrefillUtilisation: 0.8, maxAggregatedLoad: 0.9, decodeOccupancy: 0.85,
     });
-    const r = run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--arrival-variability', '-1');
+    const r = run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--arrival-variability=-1');
     expect(r.code).toBe(2);
-    expect(r.err).toContain("option '--arrival-variability' is '-1'; allowed: a number >= 0");
+    expect(r.err).toContain("option '--arrival-variability' is '-1': allowed: a squared coefficient of variation from 0 to 100");
     const cap = run('plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4', '--max-agg-load', '2');
     expect(cap.code).toBe(2);
-    expect(cap.err).toContain("'queueing.maxAggregatedLoad' is 2");
+    expect(cap.err).toContain("option '--max-agg-load' is '2': allowed: a share above 0 and at most 1");
+    expect(cap.err).not.toContain('queueing.');
   });
 
   test('--json: one object with best, pareto, searchMs and the documented entry keys', () => {
@@ -90,13 +91,13 @@ describe('cdk8s-dynamo plan', () => {
   });
 
   test.each([
-    [['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'tpu-v5', '--total-gpus', '8'], /unknown GPU 'tpu-v5'; known: .*h100_sxm.*l40s/],
-    [['plan', '--model', 'acme/x', '--gpu', 'h100_sxm', '--total-gpus', '8'], /unknown model 'acme\/x'; known: .*Qwen\/Qwen3-32B/],
+    [['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'tpu-v5', '--total-gpus', '8'], /unknown GPU 'tpu-v5' \(known: .*h100_sxm.*l40s\)/],
+    [['plan', '--model', 'acme/x', '--gpu', 'h100_sxm', '--total-gpus', '8'], /unknown model 'acme\/x' \(known: .*Qwen\/Qwen3-32B/],
     [['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm'], /missing required option '--total-gpus'/],
-    [['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm', '--total-gpus', 'x'], /option '--total-gpus' is 'x'; allowed: a whole number >= 1/],
-    [['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm', '--total-gpus', '8', '--backend', 'tgi'], /option '--backend' is 'tgi'; allowed: auto, vllm, sglang, trtllm/],
-    [['plan', '--frobnicate'], /unknown option '--frobnicate'/],
-    [['deploy'], /unknown command 'deploy'; allowed: plan, estimate/],
+    [['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm', '--total-gpus', 'x'], /option '--total-gpus' is 'x': allowed: a whole number >= 1/],
+    [['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm', '--total-gpus', '8', '--backend', 'tgi'], /option '--backend' is 'tgi': allowed: auto, vllm, sglang, trtllm/],
+    [['plan', '--frobnicate'], /unknown option '--frobnicate' for 'plan' \(allowed: --model, --gpu/],
+    [['deploy'], /unknown command 'deploy' \(allowed: plan, estimate\)/],
   ])('usage error %j exits 2', (argv, message) => {
     const r = run(...argv);
     expect(r.code).toBe(2);
@@ -127,14 +128,14 @@ describe('cdk8s-dynamo estimate', () => {
     // The KV budget holds one sequence of the model's whole context: it fits.
     expect(JSON.parse(run(...args, '--max-seq-len', '40960', '--json').out).fits).toBe(true);
     expect(JSON.parse(run(...args, '--max-seq-len', '40960', '--json').out).longestSequence).toBe(40960);
-    expect(run(...args, '--max-seq-len', '100').err).toMatch(/'maxSequenceLength' is 100: allowed: a whole number from ISL \+ OSL \(640\) to the model's context length \(40960\)/);
+    expect(run(...args, '--max-seq-len', '100').err).toMatch(/option '--max-seq-len' is '100': allowed: a whole number from ISL \+ OSL \(640\) to the model's context length \(40960\)/);
     expect(JSON.parse(run(...args, '--mode', 'prefill', '--json').out).itlMs).toBe(0);
   });
 
   test('invalid tp names the model limit', () => {
     const r = run(...args.map(a => (a === '2' ? '3' : a)));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/'tensorParallel' is 3: allowed: a divisor of the model's 64 attention heads/);
+    expect(r.err).toMatch(/option '--tp' is '3': allowed: a divisor of the model's 64 attention heads/);
   });
 });
 
@@ -154,4 +155,79 @@ test('a reader that closes the pipe early (| head) ends the CLI quietly', () => 
   const r = spawnSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..') });
   expect(r.status).toBe(0);
   expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+});
+
+describe('strict flags', () => {
+  const plan8b = ['plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100_sxm', '--total-gpus', '4'];
+  const estimate32b = ['estimate', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h200_sxm', '--backend', 'vllm', '--tp', '2', '--batch', '64', '--isl', '512', '--osl', '128'];
+
+  test('--best-effort=false is no best effort: an unmet SLA exits 1 and names the CLI flags, not library props', () => {
+    const r = run(...plan8b, '--itl', '1', '--best-effort=false');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^cdk8s-dynamo: the SLA \(--ttft 100 ms, --itl 1 ms\): no configuration of Qwen\/Qwen3-8B on h100-sxm meets it; closest: .*or set --best-effort$/);
+    expect(r.err).not.toMatch(/bestEffort|sla\.|\[SlaOptimizer/);
+    expect(run(...plan8b, '--itl', '1', '--best-effort=true').code).toBe(0);
+  });
+
+  test.each([
+    [[...plan8b, '--json=no'], /option '--json' is a switch and takes no value/],
+    [[...plan8b, '--tp', '2'], /option '--tp' does not apply to 'plan' \(it is an option of 'estimate'\)/],
+    [[...plan8b, '--batch', '8'], /option '--batch' does not apply to 'plan'/],
+    [[...estimate32b, '--total-gpus', '8'], /option '--total-gpus' does not apply to 'estimate' \(it is an option of 'plan'\)/],
+    [[...estimate32b, '--ttft', '100'], /option '--ttft' does not apply to 'estimate'/],
+    [[...estimate32b, '--best-effort'], /option '--best-effort' does not apply to 'estimate'/],
+    [[...plan8b, '--total-gpu', '4'], /did you mean '--total-gpus'\?/],
+    [['paln'], /unknown command 'paln'; did you mean 'plan'\?/],
+    [[...plan8b, '--gpu', 'h100sxm'], /option '--gpu' is given more than once/],
+    [['plan', '--model', 'Qwen/Qwen3-8B', '--gpu', 'h100sxm', '--total-gpus', '4'], /unknown GPU 'h100sxm'; did you mean one of 'h100-sxm', 'h100_sxm'\?/],
+    [[...plan8b, '--ttft', '-5'], /option '--ttft' needs a value, and '-5' looks like an option: write --ttft=-5/],
+    [[...plan8b, '--ttft=-5'], /option '--ttft' is '-5': allowed: a positive number/],
+    [[...plan8b, '--ttft', 'NaN'], /option '--ttft' is 'NaN': allowed: a number/],
+    [[...plan8b, '--isl', '40000', '--osl', '1000'], /option '--isl' is '40000': allowed: ISL \+ OSL within the model's context of 40960 tokens/],
+    [[...estimate32b.slice(0, -2)], /missing required option '--osl'/],
+    [['--version', 'x'], /--version takes no arguments/],
+  ])('%j exits 2 naming the flag', (argv, message) => {
+    const r = run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
+
+  test('--json: every failure is one JSON object on stderr, nothing on stdout but an estimate', () => {
+    const usage = run(...plan8b, '--tp', '2', '--json');
+    expect(usage.code).toBe(2);
+    expect(usage.out).toBe('');
+    expect(JSON.parse(usage.err)).toEqual({ error: { kind: 'usage', exitCode: 2, option: '--tp', message: expect.stringContaining("'--tp' does not apply") } });
+    const invalid = JSON.parse(run(...plan8b, '--max-agg-load', '2', '--json').err);
+    expect(invalid.error).toEqual(expect.objectContaining({ kind: 'invalid', option: '--max-agg-load' }));
+    const miss = run(...plan8b, '--itl', '1', '--json');
+    expect(miss.code).toBe(1);
+    expect(JSON.parse(miss.err).error).toEqual(expect.objectContaining({ kind: 'sla-miss', exitCode: 1 }));
+    expect(JSON.parse(run('nope', '--json').err).error.kind).toBe('usage');
+  });
+
+  test('estimate exits 1 when the configuration does not fit, printing the estimate and why', () => {
+    const big = ['estimate', '--model', 'Qwen/Qwen3-32B', '--gpu', 'l40s', '--backend', 'vllm', '--tp', '1', '--batch', '64', '--isl', '512', '--osl', '128'];
+    const r = run(...big);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('fits              no');
+    expect(r.err).toMatch(/^cdk8s-dynamo: the configuration does not fit on l40s: .*KV cache/);
+    const json = run(...big, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).fits).toBe(false);
+    expect(JSON.parse(json.err).error).toEqual(expect.objectContaining({ kind: 'does-not-fit', exitCode: 1 }));
+    expect(run(...estimate32b).code).toBe(0);
+  });
+
+  test('--version prints the package version; help per command and by topic', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(run('--version')).toEqual({ code: 0, out: pkg.version, err: '' });
+    const planHelp = run('plan', '--help');
+    expect(planHelp.code).toBe(0);
+    expect(planHelp.out).toMatch(/^Usage: cdk8s-dynamo plan --model <hf-id\|config.json> --gpu NAME \[options\]/);
+    expect(planHelp.out).not.toContain('--tp ');
+    expect(run('help', 'estimate').out).toContain('--tp N');
+    expect(run('estimate', '-h').out).toBe(run('help', 'estimate').out);
+    expect(run('help', 'deploy').code).toBe(2);
+  });
 });
