@@ -34,6 +34,7 @@ export * from './graph/frontend-disruption-budget';
 // gpu
 export * from './gpu/gpu-profile';
 export * from './gpu/gpu-request';
+export * from './gpu/gpu-price-table';
 export * from './gpu/gpu-scheduling-props';
 
 // platform
