@@ -6,6 +6,7 @@ export * from './engines/engine-tuning';
 
 // model
 export * from './model/precision';
+export * from './model/vision-encoder';
 export * from './model/model-architecture';
 
 // optimizer

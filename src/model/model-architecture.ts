@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CatalogEntry, MODEL_CATALOG } from './model-catalog';
 import { KvCacheDtype, Quantization } from './precision';
+import { VisionEncoder, VisionEncoderProps } from './vision-encoder';
 import { PropError } from '../common/errors';
 
 /**
@@ -107,6 +108,12 @@ export interface ModelArchitectureProps {
    * @default - FP8 for FP8/FP8_BLOCK/NVFP4 checkpoints, BF16 otherwise
    */
   readonly kvCacheDtype?: KvCacheDtype;
+  /**
+   * The image encoder of a vision-language model (its `vision_config`); the figures above are then those of the
+   * language model (`text_config`).
+   * @default - a text-only model
+   */
+  readonly visionEncoder?: VisionEncoderProps;
 }
 
 /**
@@ -277,6 +284,8 @@ export class ModelArchitecture {
   public readonly quantization: Quantization;
   /** KV-cache data type the checkpoint implies (the default for serving). */
   public readonly kvCacheDtype: KvCacheDtype;
+  /** The image encoder of a vision-language model; undefined for text-only models. */
+  public readonly visionEncoder?: VisionEncoder;
 
   private constructor(props: ModelArchitectureProps, where: string) {
     ModelArchitecture.validate(props, where);
@@ -305,6 +314,7 @@ export class ModelArchitecture {
     this.quantization = props.quantization ?? Quantization.BF16;
     this.kvCacheDtype = props.kvCacheDtype
       ?? ([Quantization.FP8, Quantization.FP8_BLOCK, Quantization.NVFP4].includes(this.quantization) ? KvCacheDtype.FP8 : KvCacheDtype.BF16);
+    this.visionEncoder = props.visionEncoder ? VisionEncoder.of(props.visionEncoder, props.hiddenSize, where) : undefined;
   }
 
   /** True for mixture-of-experts models. */
@@ -322,10 +332,13 @@ export class ModelArchitecture {
     return this.isMoe ? this.numLayers - this.firstDenseLayers : 0;
   }
 
-  /** Total parameters (embeddings, LM head, attention, MLP and all experts; norms included, biases and MTP heads not). */
+  /**
+   * Total parameters (embeddings, LM head, attention, MLP and all experts; norms included, biases and MTP heads not),
+   * with the vision encoder's of a vision-language model.
+   */
   public parameterCount(): number {
     const p = this.parameterBreakdown();
-    return p.embedding + p.lmHead + p.norms + p.attention + p.denseMlp + p.experts + p.router;
+    return p.embedding + p.lmHead + p.norms + p.attention + p.denseMlp + p.experts + p.router + (this.visionEncoder?.parameterCount() ?? 0);
   }
 
   /** Parameters one token goes through (all of them for dense models; shared plus `expertsPerToken` experts for MoE). */
@@ -338,6 +351,8 @@ export class ModelArchitecture {
   /**
    * Bytes of all weights at a precision. Embeddings, LM head, norms and the MoE router stay BF16;
    * MXFP4 (as in gpt-oss) quantizes the MLP and expert weights only, the other precisions every linear layer.
+   * A vision-language model's encoder counts at BF16 (`VisionEncoder.weightBytes`): the engines load it with the
+   * language model.
    * @param quantization weight precision
    * @default - the checkpoint's precision
    */
@@ -346,7 +361,8 @@ export class ModelArchitecture {
     const p = this.parameterBreakdown();
     const linear = ModelArchitecture._bytesPerWeight(q);
     const attentionBytes = q === Quantization.MXFP4 ? 2 : linear;
-    return (p.embedding + p.lmHead + p.norms + p.router) * 2 + p.attention * attentionBytes + (p.denseMlp + p.experts) * linear;
+    return (p.embedding + p.lmHead + p.norms + p.router) * 2 + p.attention * attentionBytes + (p.denseMlp + p.experts) * linear
+      + (this.visionEncoder?.weightBytes() ?? 0);
   }
 
   /**
@@ -376,7 +392,7 @@ export class ModelArchitecture {
   public toString(): string {
     const kind = this.isMoe ? `MoE ${this.numExperts}x top-${this.expertsPerToken}` : 'dense';
     const billions = (this.parameterCount() / 1e9).toFixed(1);
-    return `${this.name} (${kind}${this.isMla ? ', MLA' : ''}, ${this.numLayers} layers, ${billions}B params, ${this.quantization})`;
+    return `${this.name} (${kind}${this.isMla ? ', MLA' : ''}${this.visionEncoder ? ', vision' : ''}, ${this.numLayers} layers, ${billions}B params, ${this.quantization})`;
   }
 
   /** KV elements per token and layer on one unsharded copy: MLA latent, or K and V of every KV head. */
