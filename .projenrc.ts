@@ -7,7 +7,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   description: 'cdk8s constructs that deploy NVIDIA Dynamo LLM inference graphs on GPU Kubernetes clusters, with a synth-time SLA optimizer.',
   author: 'cdk8s-dynamo developers',
   authorAddress: 'dev@cdk8s-dynamo.dev',
-  repositoryUrl: 'https://example.invalid/cdk8s-dynamo.git',
+  // Where the project is to be published from; nothing is on a registry yet (README: Install).
+  repositoryUrl: 'https://github.com/cdk8s-dynamo/cdk8s-dynamo.git',
+  homepage: 'https://github.com/cdk8s-dynamo/cdk8s-dynamo#readme',
   defaultReleaseBranch: 'main',
   keywords: ['cdk8s', 'kubernetes', 'nvidia', 'dynamo', 'llm', 'inference', 'gpu', 'vllm', 'sglang', 'tensorrt-llm'],
   license: 'Apache-2.0',
@@ -19,17 +21,20 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.3',
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: '20.0.0',
+  // The highest floor among the dependencies (jsii 5.9: 20.16; eslint 9's eslint-visitor-keys 5: 20.19).
+  minNodeVersion: '20.19.0',
   projenrcTs: true,
 
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // The cdk8s-plus that `cdk8s init typescript-app` installs today, so a new app gets one copy, not two.
+  peerDeps: ['cdk8s-plus-33@^2.5.57'],
   devDeps: [
-    'cdk8s-plus-28@2.5.6',
+    'cdk8s-plus-33@2.5.57',
     '@types/node@^20',
     'fast-check@^4',
     'ajv@^8',
     'ajv-formats@^3',
-    'kubernetes-models@5.1.0',
+    // 5.x wants Node >= 22 (EBADENGINE on the Node 20 floor); 4.5 has the same schemas layout.
+    'kubernetes-models@4.5.1',
     // ts-jest resolves jest-util from the top level; npm does not hoist it on its own.
     'jest-util@^29',
   ],
@@ -47,6 +52,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   pullRequestTemplate: false,
   docgen: true,
 
+  // Polyglot: the same constructs for Python, Java, Go and .NET (`jsii-pacmak --code-only` builds all four in CI).
+  publishToPypi: { distName: 'cdk8s-dynamo', module: 'cdk8s_dynamo' },
+  publishToMaven: { javaPackage: 'dev.cdk8sdynamo', mavenGroupId: 'dev.cdk8s-dynamo', mavenArtifactId: 'cdk8s-dynamo' },
+  publishToGo: { moduleName: 'github.com/cdk8s-dynamo/cdk8s-dynamo-go', packageName: 'cdk8sdynamo' },
+  publishToNuget: { dotNetNamespace: 'Cdk8sDynamo', packageId: 'Cdk8sDynamo' },
+
   jestOptions: {
     jestVersion: '^29',
     // Never rewrite snapshots in CI; `npx projen test:update` does it on purpose.
@@ -62,6 +73,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   gitignore: ['/dist/', '.jsii.tabl.json'],
 });
+
+// Releases are cut by hand from CHANGELOG.md (release: false keeps projen's 0.0.0 otherwise).
+project.package.addVersion('0.1.0');
 
 for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/']) {
   project.npmignore?.exclude(pattern);

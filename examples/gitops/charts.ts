@@ -1,6 +1,6 @@
 // Users import from 'cdk8s-dynamo'.
 import { App, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import {
   Backend, DecodePool, DynamoGraph, DynamoMonitoring, DynamoPlatform, Frontend, GpuProfile, GraphNetworkPolicies, NetworkPeer, Planner, PrefillPool,
 } from '../../src';

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
 import { GpuRequest } from './gpu-request';
 import { GpuSchedulingProps } from './gpu-scheduling-props';

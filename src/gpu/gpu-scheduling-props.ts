@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 
 /**
  * Where GPU pods may run, and the size of their `/dev/shm`. CPU, memory and disk are the pool's `resources`.

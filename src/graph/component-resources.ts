@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-28';
+import { Cpu, k8s } from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
 import { PropError } from '../common/errors';
 import { Sizes } from '../common/sizes';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import { ClaimMountPlan, ComponentPlan } from './component-plan';
 import { ComponentType } from './component-type';

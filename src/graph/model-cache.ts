@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { ApiObject, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
-import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-28';
+import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { ComponentResourceDefaults, ComponentResources } from './component-resources';
 import { SecretKeyRef } from './env';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { DynamoGraph } from './dynamo-graph';
 import { PlanResult, PoolPlan } from '../optimizer/plan-result';

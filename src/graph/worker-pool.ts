@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Chart, Lazy, Size } from 'cdk8s';
-import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-28';
+import { k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
 import { ComponentResourceDefaults, ComponentResources } from './component-resources';
 import { ComponentType } from './component-type';

@@ -1,5 +1,5 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import { ContainerResources, ImagePullPolicy, k8s } from 'cdk8s-plus-28';
+import { ContainerResources, ImagePullPolicy, k8s } from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import { CrdSource } from './crds';
 import { DynamoVersions } from './dynamo-versions';

@@ -1,5 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { DynamoPlatform } from './dynamo-platform';
 import { PlatformWorkload } from './platform-workload';

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { BundledService, PlatformServiceDefaults, PlatformServiceOptions, PlatformServiceProps, ServiceConnection } from './platform-service';
 import { PlatformWorkload } from './platform-workload';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { Grant, RbacRules } from './operator-rbac-rules';
 import { OperatorSettings } from './operator-settings';

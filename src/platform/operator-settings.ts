@@ -1,4 +1,4 @@
-import { ContainerResources } from 'cdk8s-plus-28';
+import { ContainerResources } from 'cdk8s-plus-33';
 import { WebhookCertificates } from './operator-certificates';
 import { PlatformNames } from './platform-names';
 

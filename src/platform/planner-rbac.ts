@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { RbacRules } from './operator-rbac-rules';
 

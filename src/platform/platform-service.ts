@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { ContainerResources, k8s } from 'cdk8s-plus-28';
+import { ContainerResources, k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { PlatformWorkload, ResourceDefaults } from './platform-workload';
 import { PropError } from '../common/errors';

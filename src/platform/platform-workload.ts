@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
 import { PropError } from '../common/errors';
 

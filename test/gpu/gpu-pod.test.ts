@@ -1,5 +1,5 @@
 import { Size, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import * as fc from 'fast-check';
 import { GpuPod } from '../../src/gpu/gpu-pod';
 import { GpuProfile } from '../../src/gpu/gpu-profile';

@@ -1,5 +1,5 @@
 import { Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu } from 'cdk8s-plus-33';
 import { dgd, mainContainer, synthValid } from './synth';
 import { Backend, DynamoApiVersion, DynamoGraph, Frontend, RouterMode } from '../../src';
 

@@ -1,5 +1,5 @@
 import { Chart, Size, Testing } from 'cdk8s';
-import { PersistentVolumeAccessMode } from 'cdk8s-plus-28';
+import { PersistentVolumeAccessMode } from 'cdk8s-plus-33';
 import { dgd, mainContainer, synthValid } from './synth';
 import { AggregatedPool, Backend, DynamoApiVersion, DynamoGraph, GpuProfile, ModelCache } from '../../src';
 

@@ -1,5 +1,5 @@
 import { Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu } from 'cdk8s-plus-33';
 import * as fc from 'fast-check';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
 import {

@@ -1,5 +1,5 @@
 import { Size, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import {
   Backend, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, PlannerSweepMode, ProfilingSearchStrategy,
   SlaOptimizationType,

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
-import { Cpu, ImagePullPolicy } from 'cdk8s-plus-28';
+import { Cpu, ImagePullPolicy } from 'cdk8s-plus-33';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { CrdSource } from '../../src/platform/crds';

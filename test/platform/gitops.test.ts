@@ -1,5 +1,5 @@
 import { ApiObject, Size, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { platformAndGraphs } from '../../examples/gitops/charts';
 import {
   AggregatedPool, Backend, DynamoGraph, DynamoModel, GitOps, GpuProfile, KedaPoolAutoscaler, ModelCache, ModelSource, ScalingMetric, ScalingTarget,

@@ -2,7 +2,7 @@
  * Strict validation of built-in Kubernetes kinds, offline.
  *
  * The schemas come from the `kubernetes-models` devDependency, which ships one
- * ajv-compiled validator per OpenAPI definition as ESM (`_schemas/*.js`). Jest
+ * ajv-compiled validator per OpenAPI definition as ESM (`_schemas/*.mjs`). Jest
  * runs CommonJS and Node 20 cannot `require()` ESM, so a tiny loader rewrites
  * the two statement shapes those generated files use (`import{..}from".."` and
  * `export const validate=`) and evaluates them; nothing is copied into the repo.
@@ -80,6 +80,9 @@ let droppedFieldIssues: SchemaIssue[] = [];
 
 const UNKNOWN_FIELD = 'unknown field (not in the schema; the API server would drop or reject it)';
 
+/** kubernetes-models 4.x ships each module twice: CommonJS `.js` and the ESM `.mjs` this loader reads. */
+const ESM = '.mjs';
+
 const moduleCache = new Map<string, { validate: CompiledValidator }>();
 const kindCache = new Map<string, CompiledValidator | null>();
 
@@ -101,8 +104,8 @@ export function isKubernetesKind(apiVersion: string, kind: string): boolean {
 /** Validates a value against one named definition (e.g. `IoK8sApimachineryPkgApisMetaV1ObjectMeta`). */
 export function validateDefinition(definition: string, value: unknown): SchemaIssue[] {
   const file = definition.startsWith('IoK8sApimachinery')
-    ? path.join(NODE_MODULES, '@kubernetes-models/apimachinery/_schemas', `${definition}.js`)
-    : path.join(NODE_MODULES, 'kubernetes-models/_schemas', `${definition}.js`);
+    ? path.join(NODE_MODULES, '@kubernetes-models/apimachinery/_schemas', `${definition}${ESM}`)
+    : path.join(NODE_MODULES, 'kubernetes-models/_schemas', `${definition}${ESM}`);
   return strictlyValidate(loadModule(file).validate, value);
 }
 
@@ -115,11 +118,11 @@ function kubernetesValidator(apiVersion: unknown, kind: unknown): CompiledValida
   return kindCache.get(key) ?? undefined;
 }
 
-/** kubernetes-models lays models out as `<group>/<version>/<Kind>.js` (`v1/<Kind>.js` for core). */
+/** kubernetes-models lays models out as `<group>/<version>/<Kind>.mjs` (`v1/<Kind>.mjs` for core). */
 function findKindValidator(apiVersion: string, kind: string): CompiledValidator | null {
-  const modelFile = path.join(NODE_MODULES, 'kubernetes-models', apiVersion, `${kind}.js`);
+  const modelFile = path.join(NODE_MODULES, 'kubernetes-models', apiVersion, `${kind}${ESM}`);
   if (!fs.existsSync(modelFile)) return null;
-  const schemaImport = /from"(\.\.\/[^"]*_schemas\/[A-Za-z0-9]+\.js)"/.exec(fs.readFileSync(modelFile, 'utf8'));
+  const schemaImport = /from"(\.\.\/[^"]*_schemas\/[A-Za-z0-9]+\.mjs)"/.exec(fs.readFileSync(modelFile, 'utf8'));
   if (!schemaImport) return null;
   return loadModule(path.resolve(path.dirname(modelFile), schemaImport[1])).validate;
 }
@@ -238,9 +241,13 @@ function loadModule(file: string): { validate: CompiledValidator } {
     return '';
   }).replace(/export const validate=/, '__exports.validate=');
 
-  const dropped = DROPPED_FIELDS[path.basename(file, '.js')];
+  const dropped = DROPPED_FIELDS[path.basename(file, ESM)];
   const hook = (d: any, pointer: string) => dropped && touchDroppedFields(d, pointer, dropped.fields);
-  const hooked = dropped ? body.replace(`void 0!==data.${dropped.anchor}&&`, `(__hook(data,instancePath),void 0!==data.${dropped.anchor})&&`) : body;
+  // The generator guards an optional property as `void 0!==data.x&&check` (5.x) or `void 0===data.x||check` (4.x).
+  const hooked = dropped
+    ? body.replace(new RegExp(`void 0(!==|===)data\\.${dropped.anchor.replace('$', '\\$')}(&&|\\|\\|)`),
+      (_m, op: string, join: string) => `(__hook(data,instancePath),void 0${op}data.${dropped.anchor})${join}`)
+    : body;
   if (hooked === body && dropped) throw new Error(`kubernetes-models changed: no '${dropped.anchor}' hook point in ${file}`);
   new Function('__exports', '__load', '__formats', '__hook', prologue + hooked)(exported, loadModule, FORMATS, hook);
   return exported;
@@ -261,7 +268,7 @@ function resolveSpecifier(spec: string, from: string): string {
   if (spec === '@kubernetes-models/validate') return spec;
   if (spec.startsWith('.')) return path.resolve(path.dirname(from), spec);
   const file = path.join(NODE_MODULES, spec);
-  return file.endsWith('.js') ? file : `${file}.js`;
+  return file.endsWith(ESM) ? file : `${file}${ESM}`;
 }
 
 function findNodeModules(): string {
