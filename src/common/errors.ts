@@ -50,9 +50,22 @@ export class PropError extends Error {
     }
   }
 
+  /**
+   * A construct validation (`node.addValidation`) that may also throw: the messages `check` returns, or the message of
+   * the PropError it throws.
+   */
+  public static messages(check: () => string[] | unknown): string[] {
+    try {
+      const found = check();
+      return Array.isArray(found) ? found : [];
+    } catch (e) {
+      if (e instanceof PropError) return [e.message];
+      throw e;
+    }
+  }
+
   /** The same error at another scope (`fromSla` reports the optimizer's errors at the graph's path). */
-  public static rescope(e: unknown, scope: IConstruct | string): unknown {
-    if (!(e instanceof PropError)) return e;
+  public static rescope(e: PropError, scope: IConstruct | string): PropError {
     return PropError.invalid(scope, e.prop, e.value, e.allowed, e.why);
   }
 

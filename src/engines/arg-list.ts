@@ -17,12 +17,6 @@ export class ArgList {
     return this;
   }
 
-  /** Raw arguments, in order. */
-  public raw(args: readonly string[]): this {
-    this.items.push(...args);
-    return this;
-  }
-
   public toArray(): string[] {
     return [...this.items];
   }

@@ -1,47 +1,36 @@
 import { IConstruct } from 'constructs';
 import { Backend } from './backend';
+import { EngineArgs, EngineSetting } from './engine-args';
 import { EngineCommand, EngineSettings } from './engine-settings';
 import { SglangCommand } from './sglang';
 import { TrtllmCommand } from './trtllm';
 import { VLLM_LORA_RANKS, VllmCommand } from './vllm';
 import { PropError } from '../common/errors';
 
-/** What the library derives itself (identity, role, GPU count), per flag: the prop to use instead. */
-const IDENTITY = { '--served-model-name': 'model', '--disaggregation-mode': 'the pool class (PrefillPool, DecodePool)' };
-const OWNED_FLAGS: Record<Backend, { readonly [flag: string]: string }> = {
-  [Backend.VLLM]: {
-    ...IDENTITY,
-    '--model': 'model or modelCache',
-    '--tensor-parallel-size': 'tensorParallel',
-    '-tp': 'tensorParallel',
-    '--pipeline-parallel-size': 'pipelineParallel',
-    '-pp': 'pipelineParallel',
-    '--data-parallel-size': 'dataParallel',
-    '-dp': 'dataParallel',
-  },
-  [Backend.SGLANG]: {
-    ...IDENTITY,
-    '--model-path': 'model or modelCache',
-    '--tp-size': 'tensorParallel',
-    '--tp': 'tensorParallel',
-    '--pp-size': 'pipelineParallel',
-    '--dp-size': 'dataParallel',
-    '--dp': 'dataParallel',
-  },
-  [Backend.TRTLLM]: {
-    ...IDENTITY,
-    '--model-path': 'model or modelCache',
-    '--extra-engine-args': 'the pool\'s engine settings (rendered into the engine YAML)',
-    '--tensor-parallel-size': 'tensorParallel',
-    '--pipeline-parallel-size': 'pipelineParallel',
-    '--expert-parallel-size': 'expertParallel',
-  },
-};
-/** Multinode flags the operator appends per pod (operator-facts §3, multinode flag injection). */
-const OPERATOR_FLAGS: Record<Backend, readonly string[]> = {
-  [Backend.VLLM]: ['--distributed-executor-backend', '--nnodes', '--master-addr', '--master-port', '--node-rank', '--headless'],
-  [Backend.SGLANG]: ['--dist-init-addr', '--nnodes', '--node-rank'],
-  [Backend.TRTLLM]: [],
+/**
+ * Settings a typed prop (or the operator) owns, and the prop to use: `extraArgs` may never set them, whatever the
+ * spelling, because the GPU request, the served model, the role or the multinode launch follow the prop.
+ */
+const OWNED_BY: Partial<Record<EngineSetting, string>> = {
+  model: 'model or modelCache',
+  servedModelName: 'model',
+  role: 'the pool class (PrefillPool, DecodePool)',
+  prefillWorker: 'the pool class (PrefillPool, DecodePool)',
+  decodeWorker: 'the pool class (PrefillPool, DecodePool)',
+  tensorParallel: 'tensorParallel',
+  pipelineParallel: 'pipelineParallel',
+  dataParallel: 'dataParallel',
+  dpAttention: 'dataParallel',
+  expertParallel: 'expertParallel',
+  maxBatchSize: 'maxBatchSize',
+  maxNumBatchedTokens: 'maxNumBatchedTokens',
+  maxModelLen: 'maxModelLen',
+  kvCacheDtype: 'kvCacheDtype',
+  quantization: 'quantization',
+  gpuMemoryUtilization: 'gpuMemoryUtilization',
+  engineConfig: 'the pool\'s engine settings (rendered into the engine YAML)',
+  bootstrapPort: 'bootstrapPort',
+  multinode: 'nodeCount',
 };
 
 /**
@@ -60,12 +49,11 @@ export class EngineCommands {
    * @param scope the pool construct (or its path) that errors should point at
    */
   public static render(s: EngineSettings, scope: IConstruct | string = 'engine'): EngineCommand {
-    EngineCommands.validate(s, scope);
-    const rendered = EngineCommands.renderer(s.backend)(s);
+    const rendered = EngineCommands.validate(s, scope);
     // Dynamo's worker reads these to download adapters and register them with the frontend, whatever the engine.
     const lora = [{ name: 'DYN_LORA_ENABLED', value: 'true' }, { name: 'DYN_LORA_PATH', value: EngineCommands.LORA_PATH }];
     const env = s.lora ? [...rendered.env, ...lora] : rendered.env;
-    return { ...rendered, env };
+    return { ...rendered, args: [...rendered.args, ...s.extraArgs], env };
   }
 
   /**
@@ -77,8 +65,8 @@ export class EngineCommands {
     return s.tensorParallel * s.pipelineParallel * dp;
   }
 
-  /** Throws on the first setting the backend cannot run. */
-  public static validate(s: EngineSettings, scope: IConstruct | string): void {
+  /** Throws on the first setting the backend cannot run; returns the command the typed settings render (without `extraArgs`). */
+  public static validate(s: EngineSettings, scope: IConstruct | string): EngineCommand {
     PropError.check(Object.values(Backend).includes(s.backend), scope, 'backend', s.backend, Object.values(Backend).join(', '));
     PropError.check(['aggregated', 'prefill', 'decode'].includes(s.role), scope, 'role', s.role, 'aggregated, prefill, decode');
     PropError.check(s.disaggregated === (s.role !== 'aggregated'), scope, 'role', s.role,
@@ -98,6 +86,7 @@ export class EngineCommands {
       PropError.check(Number.isFinite(u) && u > 0 && u <= 1, scope, 'gpuMemoryUtilization', u, 'a fraction in (0, 1]');
     }
     EngineCommands.validateParallelism(s, scope);
+    SglangCommand.checkBootstrapPort(s, scope);
     if (s.lora) {
       PropError.check(s.backend !== Backend.TRTLLM, scope, 'lora', s.lora, 'LoRA adapters on the vLLM or SGLang backend', `backend is ${s.backend}`);
       if (s.backend === Backend.VLLM) {
@@ -106,24 +95,37 @@ export class EngineCommands {
         PropError.integer(scope, 'lora.maxRank', s.lora.maxRank, 1, 1024);
       }
     }
+    PropError.check(Array.isArray(s.extraArgs), scope, 'extraArgs', s.extraArgs, 'a list of strings');
     for (const arg of s.extraArgs) {
       PropError.check(typeof arg === 'string' && arg.length > 0, scope, 'extraArgs', s.extraArgs, 'non-empty strings');
-      EngineCommands.checkExtraArg(s.backend, arg, scope);
     }
+    const typed = EngineCommands.renderer(s.backend)(s);
+    EngineCommands.checkExtraArgs(s.backend, typed.args, s.extraArgs, scope);
+    return typed;
   }
 
   /**
-   * Refuses flags whose value the rest of the output depends on: overriding them in `extraArgs` would leave the GPU
-   * request, the served model name (LoRA `modelRef`, the model cache) or the role out of step with the engine, and
-   * the operator's multinode flags would appear twice.
+   * Refuses `extraArgs` that set what the typed props or the operator own (in any spelling the engine reads), that
+   * would set a flag the library already renders a second time, or that hide a flag and its value in one element
+   * (exec form passes it to the engine as one unknown argument).
    */
-  private static checkExtraArg(backend: Backend, arg: string, scope: IConstruct | string): void {
-    const flag = arg.split('=')[0];
-    const prop = Object.prototype.hasOwnProperty.call(OWNED_FLAGS[backend], flag) ? OWNED_FLAGS[backend][flag] : undefined;
-    PropError.check(prop === undefined, scope, 'extraArgs', arg, `engine flags other than ${flag}; set ${prop} instead`,
-      'the library renders this flag and sizes the pod, the served model and the role from the same prop');
-    PropError.check(!OPERATOR_FLAGS[backend].includes(flag), scope, 'extraArgs', arg, `engine flags other than ${flag}; set nodeCount instead`,
-      'the operator adds the multinode launch flags to each pod itself');
+  private static checkExtraArgs(backend: Backend, typedArgs: readonly string[], extraArgs: readonly string[], scope: IConstruct | string): void {
+    const typed = EngineArgs.parse(backend, typedArgs);
+    for (const a of EngineArgs.parse(backend, extraArgs).all) {
+      const element = extraArgs[a.index];
+      PropError.check(a.ambiguous === undefined, scope, 'extraArgs', element, 'flags written in full',
+        `${a.written} abbreviates flags of several settings (${(a.ambiguous ?? []).join(', ')}), which the engine refuses`);
+      const owner = a.setting === undefined ? undefined : OWNED_BY[a.setting];
+      const spelled = a.flag === a.written ? '' : ` (the engine reads ${a.written} as ${a.flag})`;
+      PropError.check(owner === undefined, scope, 'extraArgs', element, `engine flags other than ${a.flag}; set ${owner} instead`,
+        a.setting === 'multinode' ? `the operator adds the multinode launch flags to each pod itself${spelled}`
+          : `the library renders this flag and sizes the pod, the served model and the role from the same prop${spelled}`);
+      const rendered = a.setting === undefined ? undefined : typed.all.find(t => t.setting === a.setting);
+      PropError.check(rendered === undefined, scope, 'extraArgs', element, 'engine flags the library does not render',
+        `the library renders ${rendered?.flag}${rendered?.value !== undefined && rendered.value !== 'true' ? ` ${rendered.value}` : ''} already${spelled}, and a second one would override it`);
+      PropError.check(!a.joined, scope, 'extraArgs', element, `the flag and its value as separate elements ('${a.written}', '...') or as ${a.written}=VALUE`,
+        'one element holds a flag and its value: exec form passes it to the engine as a single unknown argument');
+    }
   }
 
   private static validateParallelism(s: EngineSettings, scope: IConstruct | string): void {

@@ -37,7 +37,7 @@ export interface EngineSettings extends EngineTuning {
   readonly nodeCount: number;
   /** Present when LoRA adapters are attached. */
   readonly lora?: { readonly maxRank: number };
-  /** Escape hatch, appended last (argparse: the last occurrence of a flag wins). */
+  /** Escape hatch, appended after the typed flags; it may set none of the flags the typed settings own or render. */
   readonly extraArgs: string[];
 }
 

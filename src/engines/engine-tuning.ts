@@ -58,10 +58,18 @@ export interface EngineTuning {
    */
   readonly gpuMemoryUtilization?: number;
   /**
-   * Extra engine arguments appended last (escape hatch; the last occurrence of a flag wins, e.g. to override an
-   * engine limit). Flags the pool derives from its props (model and served name, role, tensor/pipeline/data
-   * parallelism, the TRT-LLM engine YAML) and the operator's multinode launch flags are refused: they would leave
-   * the GPU request, the served model or the role out of step with the engine.
+   * SGLang only, disaggregated pools: port of the prefill engine's bootstrap server, which decode engines connect to
+   * to set up each KV transfer (`--disaggregation-bootstrap-port`).
+   * @default 12345
+   */
+  readonly bootstrapPort?: number;
+  /**
+   * Extra engine arguments, appended after the flags the pool renders (escape hatch for engine flags without a
+   * prop). A flag a prop owns (model and served name, role, parallelism, batch and length limits, KV-cache dtype,
+   * quantization, memory share, the TRT-LLM engine YAML, the SGLang bootstrap port), a flag the pool already renders
+   * and the operator's multinode launch flags are refused in every spelling the engine reads (`--a=b`, `_` for `-`,
+   * aliases, abbreviations), with the prop to set instead: a second flag would leave the GPU request, the served
+   * model or the role out of step with the engine. Give a flag and its value as two elements or as `--flag=value`.
    * @default - none
    */
   readonly extraArgs?: string[];

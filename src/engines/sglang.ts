@@ -1,19 +1,35 @@
+import { IConstruct } from 'constructs';
 import { ArgList } from './arg-list';
+import { Backend } from './backend';
 import { EngineCommand, EngineSettings } from './engine-settings';
 import { QuantizationFlags } from './quantization-flags';
+import { PropError } from '../common/errors';
 import { KvCacheDtype } from '../model/precision';
 
 /** ZMQ publisher the Dynamo KV router subscribes to (upstream port 5557). */
 const KV_EVENTS = JSON.stringify({ publisher: 'zmq', topic: 'kv-events', endpoint: 'tcp://*:5557' });
 
-/** Port the decode side uses to reach the prefill side's bootstrap server. */
+/** Port the decode side uses to reach the prefill side's bootstrap server, unless `bootstrapPort` says otherwise. */
 const SGLANG_BOOTSTRAP_PORT = 12345;
+/** Ports a worker pod already listens on: the system port (health, metrics), NIXL metrics, KV events. */
+const WORKER_PORTS: { readonly [port: number]: string } = { 9090: 'the system port', 19090: 'the NIXL metrics port', 5557: 'the KV-event publisher' };
 
 /**
  * `python3 -m dynamo.sglang` command line.
  * @internal
  */
 export class SglangCommand {
+  /** Checks `bootstrapPort`: SGLang's, disaggregated pools only, an unprivileged port the pod does not use already. */
+  public static checkBootstrapPort(s: EngineSettings, scope: IConstruct | string): void {
+    const port = s.bootstrapPort;
+    if (port === undefined) return;
+    PropError.check(s.backend === Backend.SGLANG && s.disaggregated, scope, 'bootstrapPort', port,
+      'unset unless the pool is an SGLang PrefillPool or DecodePool', `only SGLang's disaggregated engines run a bootstrap server (backend ${s.backend}, role ${s.role})`);
+    PropError.integer(scope, 'bootstrapPort', port, 1024, 65535);
+    const taken = WORKER_PORTS[port];
+    PropError.check(taken === undefined, scope, 'bootstrapPort', port, `a port other than ${Object.keys(WORKER_PORTS).join(', ')}`, `${port} is ${taken} of every worker pod`);
+  }
+
   public static render(s: EngineSettings): EngineCommand {
     const args = new ArgList()
       .opt('--model-path', s.modelPath ?? s.model)
@@ -36,7 +52,7 @@ export class SglangCommand {
       .opt('--mem-fraction-static', s.gpuMemoryUtilization)
       .opt('--disaggregation-mode', s.disaggregated ? s.role : undefined)
       .opt('--disaggregation-transfer-backend', s.disaggregated ? 'nixl' : undefined)
-      .opt('--disaggregation-bootstrap-port', s.disaggregated ? SGLANG_BOOTSTRAP_PORT : undefined)
+      .opt('--disaggregation-bootstrap-port', s.disaggregated ? s.bootstrapPort ?? SGLANG_BOOTSTRAP_PORT : undefined)
       // The bootstrap server must listen on the pod IP, not loopback.
       .opt('--host', s.disaggregated ? '0.0.0.0' : undefined)
       .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
@@ -46,7 +62,6 @@ export class SglangCommand {
       // Adapters arrive at run time (DynamoModel), so SGLang must size its LoRA buffers for any rank and module up front.
       .opt('--max-lora-rank', s.lora?.maxRank)
       .opt('--lora-target-modules', s.lora ? 'all' : undefined)
-      .raw(s.extraArgs)
       .toArray();
     // torch.distributed's Gloo picks the first interface otherwise, which is not always the pod network.
     const env = s.nodeCount > 1 ? [{ name: 'GLOO_SOCKET_IFNAME', value: 'eth0' }] : [];

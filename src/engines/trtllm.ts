@@ -27,7 +27,6 @@ export class TrtllmCommand {
       // Without it TRT-LLM exports no engine metrics (autoscaling and dashboards read them); the KV events it also
       // publishes are simply unused when the frontend does not route by KV.
       .flag('--publish-events-and-metrics')
-      .raw(s.extraArgs)
       .toArray();
     // The operator launches multinode TRT-LLM through mpirun, and the runtime images run as root.
     const env = s.nodeCount > 1

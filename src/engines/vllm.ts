@@ -37,7 +37,6 @@ export class VllmCommand {
       .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
       .flag('--enable-lora', !!s.lora)
       .opt('--max-lora-rank', s.lora?.maxRank)
-      .raw(s.extraArgs)
       .toArray();
     return { command: ['python3', '-m', 'dynamo.vllm'], args, env: [], configFiles: [] };
   }

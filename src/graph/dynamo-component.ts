@@ -215,7 +215,9 @@ export abstract class DynamoComponent extends Construct {
     }
     graph._register(this);
     for (const [ruleId, reason] of IMAGE_EXCEPTIONS) DynamoPolicy.suppress(this, ruleId, reason);
-    this.node.addValidation({ validate: () => [...this.validateScaling(), ...this.validateMounts()] });
+    // Rendering the component (validateMounts plans it) checks what is only known at synth: engine flags under the
+    // frontend's KV routing and attached LoRA adapters.
+    this.node.addValidation({ validate: () => PropError.messages(() => [...this.validateScaling(), ...this.validateMounts()]) });
     if (type === ComponentType.FRONTEND) graph._ensureFrontendBudget();
   }
 

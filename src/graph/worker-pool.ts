@@ -184,6 +184,7 @@ export abstract class WorkerPool extends DynamoComponent {
     GpuPod.sharedMemory(this.gpusPerPod, props, this);
   }
 
+
   /**
    * Serve LoRA adapters on top of the base model (used by the LoRA constructs).
    * @internal
@@ -326,6 +327,7 @@ export abstract class WorkerPool extends DynamoComponent {
       kvCacheDtype: p.kvCacheDtype,
       quantization: p.quantization,
       gpuMemoryUtilization: p.gpuMemoryUtilization,
+      bootstrapPort: p.bootstrapPort,
       kvEvents,
       nodeCount: this.nodeCount ?? p.nodeCount ?? 1,
       lora: this.lora,

@@ -254,9 +254,11 @@ describe('extraArgs', () => {
     expect(cmd.args.slice(-2)).toEqual(['--foo', '{"a": 1}']);
   });
 
-  test('engine limits may be overridden: the last flag wins', () => {
-    const cmd = EngineCommands.render(settings({ maxBatchSize: 8, extraArgs: ['--max-num-seqs', '16', '--model-loader-extra-config={}'] }));
-    expect(cmd.args.slice(-3)).toEqual(['--max-num-seqs', '16', '--model-loader-extra-config={}']);
+  test('a flag a prop owns is refused even where the prop is unset: the prop is the one way to set it', () => {
+    expect(() => EngineCommands.render(settings({ extraArgs: ['--max-num-seqs', '16'] }), 'Graph/Pool'))
+      .toThrow(/\[Graph\/Pool\] 'extraArgs' is '--max-num-seqs':.*allowed: engine flags other than --max-num-seqs; set maxBatchSize instead/);
+    const cmd = EngineCommands.render(settings({ maxBatchSize: 8, extraArgs: ['--model-loader-extra-config={}'] }));
+    expect(cmd.args.slice(-3)).toEqual(['--max-num-seqs', '8', '--model-loader-extra-config={}']);
   });
 });
 

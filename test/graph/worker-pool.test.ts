@@ -313,3 +313,18 @@ describe('worker pools', () => {
     ), { numRuns: 60 });
   });
 });
+
+describe('extraArgs against what the graph decides at synth', () => {
+  test('a smuggled TP fails where the pool is built', () => {
+    const { graph: g } = graph();
+    expect(() => new AggregatedPool(g, 'W', { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2, extraArgs: ['--tensor_parallel_size=4'] }))
+      .toThrow(/\[test\/g\/W\] 'extraArgs' is '--tensor_parallel_size=4': .*set tensorParallel instead/);
+  });
+
+  test('KV events turned on by a frontend added later: a user --kv-events-config fails validation, before anything is written', () => {
+    const { chart, graph: g } = graph();
+    new AggregatedPool(g, 'W', { model: MODEL, gpu: GpuProfile.H100_SXM, extraArgs: ['--kv-events-config={"publisher":"zmq"}'] });
+    new Frontend(g, 'Frontend', { routerMode: RouterMode.KV });
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(/\[test\/g\/W\] 'extraArgs' is '--kv-events-config=.*the library renders --kv-events-config .* already/)]);
+  });
+});

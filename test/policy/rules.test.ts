@@ -69,6 +69,21 @@ describe('DYN-GPU-002 parallelism fits the replica', () => {
       `'${DECODE_MAIN}.args' is 'TP 4 x PP 1 = 4 GPUs'`, 'the engine needs more GPUs than the replica holds', 'allowed: 1 (1 GPU(s) per pod x 1 node(s))');
   });
 
+  test.each([
+    [['--tensor-parallel-size', '1', '--tensor_parallel_size=4']],
+    [['-tp', '1', '--tensor-parallel-size 4']],
+    [['--tensor-par', '4']],
+  ])('the engine\'s reading counts (last occurrence, _ for -, one element, abbreviations): %j', (extra) => {
+    expectOne([b1((_d, _c, main) => { main.args.push(...extra); })], 'DYN-GPU-002', "is 'TP 4 x PP 1 = 4 GPUs'");
+  });
+
+  test('SGLang aliases: --tensor-parallel-size is --tp-size', () => {
+    expectOne([b1((_d, _c, main) => {
+      main.command = ['python3', '-m', 'dynamo.sglang'];
+      main.args = ['--model-path', 'Qwen/Qwen3-0.6B', '--disaggregation-mode', 'decode', '--tp-size', '1', '--tensor-parallel-size', '4'];
+    })], 'DYN-GPU-002', "is 'TP 4 x PP 1 = 4 GPUs'");
+  });
+
   test('idle GPUs: 4 GPUs for TP 2', () => {
     expectOne([b1((_d, _c, main) => {
       main.args.push('--tp', '2');

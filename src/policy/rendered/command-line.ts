@@ -1,3 +1,5 @@
+import { EngineArgs } from '../../engines/engine-args';
+
 /**
  * A container's command line as tokens, whether it is an exec array (`[python3, -m, dynamo.vllm, ...]`)
  * or a shell script (`[/bin/sh, -c]` + `["python3 -m dynamo.vllm --model X"]`, the Dynamo operator's default).
@@ -15,40 +17,9 @@ export class CommandLine {
     const arg = CommandLine.strings(args);
     const all = [...cmd, ...arg];
     const shellAt = all.findIndex((t, i) => /(^|\/)(ba|da)?sh$/.test(t) && all[i + 1] === '-c');
-    if (shellAt >= 0) return new CommandLine(CommandLine.shellSplit(all[shellAt + 2] ?? ''));
-    if (cmd.length === 0 && shellByDefault) return new CommandLine(CommandLine.shellSplit(arg[0] ?? ''));
+    if (shellAt >= 0) return new CommandLine(EngineArgs.shellSplit(all[shellAt + 2] ?? ''));
+    if (cmd.length === 0 && shellByDefault) return new CommandLine(EngineArgs.shellSplit(arg[0] ?? ''));
     return new CommandLine(all);
-  }
-
-  /** Splits a shell line into words, honouring single and double quotes and backslash escapes. */
-  public static shellSplit(line: string): string[] {
-    const words: string[] = [];
-    let word = '';
-    let inWord = false;
-    let quote: string | undefined;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (quote) {
-        if (ch === quote) quote = undefined;
-        else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
-        else word += ch;
-      } else if (ch === '\'' || ch === '"') {
-        quote = ch;
-        inWord = true;
-      } else if (ch === '\\' && i + 1 < line.length) {
-        word += line[++i];
-        inWord = true;
-      } else if (/\s/.test(ch) || ch === ';' || ch === '&' || ch === '|') {
-        if (inWord) words.push(word);
-        word = '';
-        inWord = false;
-      } else {
-        word += ch;
-        inWord = true;
-      }
-    }
-    if (inWord) words.push(word);
-    return words;
   }
 
   private static strings(value: unknown): string[] {
@@ -74,11 +45,6 @@ export class CommandLine {
     const value = this.flag(...names);
     if (value === undefined || !/^\d+$/.test(value)) return undefined;
     return Number(value);
-  }
-
-  /** True when any of `names` appears as a bare switch or `--switch=true`. */
-  public has(...names: string[]): boolean {
-    return this.tokens.some(t => names.includes(t) || names.some(n => t === `${n}=true` || t === `${n}=True`));
   }
 
   /** The Python module started with `-m` (e.g. `dynamo.vllm`), if any. */

@@ -3,6 +3,7 @@ import { CommandLine } from './command-line';
 import { Quantities } from './quantities';
 import { RenderedObject, RenderedPod, RenderedPods } from './rendered-pod';
 import { Backend } from '../../engines/backend';
+import { EngineArgs } from '../../engines/engine-args';
 import { QuantizationFlags } from '../../engines/quantization-flags';
 import { GpuPod } from '../../gpu/gpu-pod';
 import { GpuProfile } from '../../gpu/gpu-profile';
@@ -49,37 +50,39 @@ export class Serving {
   public static facts(pod: RenderedPod, objects: RenderedObject[]): ServingFacts {
     const cl = RenderedPods.commandLine(pod);
     const engine = Serving.engine(cl, pod.backend);
-    const config = Serving.engineConfig(pod, cl, objects);
+    // Read as the engine reads its flags (spellings, aliases, last occurrence wins), the same parser the pools check extraArgs with.
+    const args = EngineArgs.parse(engine, cl.tokens);
+    const config = Serving.engineConfig(pod, args, objects);
     const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
     const annotationInt = (key: string) => {
       const v = pod.annotation(key);
       return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
     };
 
-    const tpStated = cl.intFlag('--tensor-parallel-size', '-tp', '--tp', '--tp-size')
+    const tpStated = args.int('tensorParallel')
       ?? int(config?.tensor_parallel_size) ?? annotationInt(IntentAnnotations.TENSOR_PARALLEL);
-    const ppStated = cl.intFlag('--pipeline-parallel-size', '-pp', '--pp', '--pp-size')
+    const ppStated = args.int('pipelineParallel')
       ?? int(config?.pipeline_parallel_size) ?? annotationInt(IntentAnnotations.PIPELINE_PARALLEL);
-    const dp = cl.intFlag('--data-parallel-size', '-dp', '--dp', '--dp-size') ?? 1;
-    const attentionDp = cl.has('--enable-dp-attention') || config?.enable_attention_dp === true;
+    const dp = args.int('dataParallel') ?? 1;
+    const attentionDp = args.on('dpAttention') || config?.enable_attention_dp === true;
     const tp = tpStated ?? 1;
     const pp = ppStated ?? 1;
     const worldSize = tp * pp * (attentionDp || engine === Backend.TRTLLM ? 1 : dp);
 
-    const modelId = pod.annotation(IntentAnnotations.MODEL) ?? Serving.modelId(cl);
+    const modelId = pod.annotation(IntentAnnotations.MODEL) ?? args.value('servedModelName') ?? args.value('model');
     const architecture = modelId ? ModelArchitecture.tryOf(modelId) : undefined;
-    const maxModelLen = cl.intFlag('--max-model-len', '--context-length', '--max-seq-len', '--max_seq_len')
+    const maxModelLen = args.int('maxModelLen')
       ?? int(config?.max_seq_len) ?? annotationInt(IntentAnnotations.MAX_MODEL_LEN) ?? architecture?.maxContextLength;
-    const fractionFlag = Number(cl.flag('--gpu-memory-utilization', '--mem-fraction-static'));
+    const fractionFlag = Number(args.value('gpuMemoryUtilization'));
     const fractionConfig = config?.kv_cache_config?.free_gpu_memory_fraction;
     const memoryFraction = Number.isFinite(fractionFlag) && fractionFlag > 0 ? fractionFlag
       : typeof fractionConfig === 'number' ? fractionConfig : undefined;
 
     const weightsGib = Serving.number(pod.annotation(IntentAnnotations.WEIGHTS_GIB));
     const weightBytes = weightsGib !== undefined ? weightsGib * Quantities.GIB
-      : architecture?.weightBytes(QuantizationFlags.parse(cl.flag('--quantization')));
+      : architecture?.weightBytes(QuantizationFlags.parse(args.value('quantization')));
     const kvPerToken = Serving.number(pod.annotation(IntentAnnotations.KV_BYTES_PER_TOKEN));
-    const kvDtype = Serving.kvDtype(cl.flag('--kv-cache-dtype') ?? config?.kv_cache_config?.dtype);
+    const kvDtype = Serving.kvDtype(args.value('kvCacheDtype') ?? config?.kv_cache_config?.dtype);
     const kvBytesPerSequence = maxModelLen === undefined ? undefined
       : kvPerToken !== undefined ? kvPerToken * maxModelLen
         : architecture?.kvCacheBytesPerSequence(maxModelLen, kvDtype);
@@ -95,7 +98,7 @@ export class Serving {
       worldSize,
       parallelismKnown: tpStated !== undefined || ppStated !== undefined,
       dpAttention: attentionDp ? dp : 1,
-      role: Serving.role(cl, config),
+      role: Serving.role(args, config),
       modelId,
       maxModelLen,
       memoryFraction,
@@ -159,22 +162,17 @@ export class Serving {
     return Object.values(Backend).find(b => b === name);
   }
 
-  private static role(cl: CommandLine, config: any): string | undefined {
-    const mode = cl.flag('--disaggregation-mode');
+  private static role(args: EngineArgs, config: any): string | undefined {
+    const mode = args.value('role');
     if (mode) return mode;
-    if (cl.has('--is-prefill-worker')) return 'prefill';
-    if (cl.has('--is-decode-worker')) return 'decode';
+    if (args.on('prefillWorker')) return 'prefill';
+    if (args.on('decodeWorker')) return 'decode';
     return typeof config?.disaggregation_mode === 'string' ? config.disaggregation_mode : undefined;
   }
 
-  /** The served model: an annotation, else `--served-model-name`, else `--model` / `--model-path`. */
-  private static modelId(cl: CommandLine): string | undefined {
-    return cl.flag('--served-model-name') ?? cl.flag('--model', '--model-path');
-  }
-
   /** TRT-LLM's `--extra-engine-args` YAML, found through the pod's ConfigMap mount among the rendered objects. */
-  private static engineConfig(pod: RenderedPod, cl: CommandLine, objects: RenderedObject[]): any {
-    const file = cl.flag('--extra-engine-args');
+  private static engineConfig(pod: RenderedPod, args: EngineArgs, objects: RenderedObject[]): any {
+    const file = args.value('engineConfig');
     const main = pod.containers.find(c => c.main);
     if (!file || !main) return undefined;
     const mount = RenderedPods.array(main.json.volumeMounts)
