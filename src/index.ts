@@ -21,6 +21,7 @@ export * from './graph/env';
 export * from './graph/health-checks';
 export * from './graph/runtime-image';
 export * from './graph/component-resources';
+export * from './graph/pod-overrides';
 export * from './graph/dynamo-component';
 export * from './graph/dynamo-graph';
 export * from './graph/frontend';

@@ -66,8 +66,11 @@ export class GpuPod {
     };
   }
 
-  /** Node selector, required node affinity and tolerations for the request. */
-  public static placement(request: GpuRequest, props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu'): GpuPlacement {
+  /**
+   * Node selector, required node affinity and tolerations for the request; `tolerations` come after the GPU's own.
+   */
+  public static placement(request: GpuRequest, props: GpuSchedulingProps = {}, scope: IConstruct | string = 'gpu',
+    tolerations: k8s.Toleration[] = []): GpuPlacement {
     const nodeSelector: { [key: string]: string } = {};
     if (request.gpu?.arm64) nodeSelector[ARCH_LABEL] = 'arm64';
     for (const [key, value] of Object.entries(props.nodeSelector ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
@@ -83,13 +86,13 @@ export class GpuPod {
       ...(props.nodeRequirements ?? []),
     ];
 
-    const tolerations: k8s.Toleration[] = [
+    const all: k8s.Toleration[] = [
       ...(props.tolerateGpuTaint !== false ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : []),
       ...(request.gpu?.arm64 ? [{ key: ARCH_LABEL, operator: 'Equal', value: 'arm64', effect: 'NoSchedule' }] : []),
-      ...(props.tolerations ?? []),
+      ...tolerations,
     ];
     const seen = new Set<string>();
-    const unique = tolerations.filter(t => {
+    const unique = all.filter(t => {
       const key = JSON.stringify([t.key, t.operator, t.value, t.effect, t.tolerationSeconds]);
       return seen.has(key) ? false : (seen.add(key), true);
     });

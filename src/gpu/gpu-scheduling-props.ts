@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 
 /**
- * Where GPU pods may run, and the size of their `/dev/shm`. CPU, memory and disk are the pool's `resources`.
+ * Where GPU pods may run, and the size of their `/dev/shm`. CPU, memory and disk are the pool's `resources`;
+ * tolerations and affinity beyond the GPU's are the component's (`ComponentPodOverrides`).
  */
 export interface GpuSchedulingProps {
   /**
@@ -23,12 +24,6 @@ export interface GpuSchedulingProps {
    * @default - none
    */
   readonly nodeRequirements?: k8s.NodeSelectorRequirement[];
-
-  /**
-   * Extra tolerations, added after the `nvidia.com/gpu` (and, on Grace nodes, arm64) tolerations.
-   * @default - none
-   */
-  readonly tolerations?: k8s.Toleration[];
 
   /**
    * Tolerate the `nvidia.com/gpu:NoSchedule` taint that GPU node pools usually carry.

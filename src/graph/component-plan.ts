@@ -50,10 +50,13 @@ export interface ComponentPlan {
   readonly nodeSelector?: { [key: string]: string };
   readonly affinity?: k8s.Affinity;
   readonly tolerations: k8s.Toleration[];
+  readonly terminationGracePeriodSeconds?: number;
   readonly podSecurityContext: k8s.PodSecurityContext;
   readonly securityContext: k8s.SecurityContext;
   readonly podLabels: { [key: string]: string };
   readonly podAnnotations: { [key: string]: string };
+  /** Containers beside the main one. */
+  readonly sidecars: k8s.Container[];
 }
 
 /**

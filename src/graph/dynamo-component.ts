@@ -2,9 +2,11 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import { ClaimMountPlan, ComponentPlan } from './component-plan';
 import { ComponentType } from './component-type';
+import { DynamoApiVersion } from './dynamo-api-version';
 import type { DynamoGraph } from './dynamo-graph';
 import { EnvVars, SecretKeyRef } from './env';
 import { DynamoNames } from './names';
+import { ComponentPodOverrides, PodOverrides } from './pod-overrides';
 import { DynamoRuntime } from './runtime-image';
 import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
@@ -22,9 +24,10 @@ export interface ClaimMount {
 }
 
 /**
- * Env and pod metadata of a component (also given to every worker pool of `DynamoGraph.fromSla`).
+ * Env, pod metadata and pod/container overrides of a component (also given to every worker pool of
+ * `DynamoGraph.fromSla`).
  */
-export interface ComponentPodOptions {
+export interface ComponentPodOptions extends ComponentPodOverrides {
   /**
    * Literal environment variables. Credentials are refused here: use `secretEnv`.
    * @default - none
@@ -121,6 +124,8 @@ export interface ComponentDetails {
   readonly nodeSelector?: { [key: string]: string };
   readonly affinity?: k8s.Affinity;
   readonly tolerations?: k8s.Toleration[];
+  /** True when `affinity` and `tolerations` already include the user's (worker pools merge them into their placement). */
+  readonly placesPods?: boolean;
   /** Pod annotations the component needs (e.g. a config hash that rolls pods when a ConfigMap changes). */
   readonly podAnnotations?: { [key: string]: string };
 }
@@ -166,6 +171,11 @@ export abstract class DynamoComponent extends Construct {
     return x !== null && typeof x === 'object' && COMPONENT_SYMBOL in x;
   }
 
+  /** A JSON-pointer reference token (RFC 6901). */
+  private static pointerToken(name: string): string {
+    return name.replace(/~/g, '~0').replace(/\//g, '~1');
+  }
+
   /** `Kind 'path'` of a construct, for messages that name two constructs. */
   private static describe(c: IConstruct): string {
     return `${c.constructor.name} '${c.node.path}'`;
@@ -208,6 +218,7 @@ export abstract class DynamoComponent extends Construct {
     EnvVars.check(this, props.env, props.secretEnv, props.envFromSecret);
     DynamoComponent._checkMetadata(this, 'podLabels', props.podLabels, true);
     DynamoComponent._checkMetadata(this, 'podAnnotations', props.podAnnotations, false);
+    PodOverrides.check(this, props);
     for (const [i, m] of (props.claimMounts ?? []).entries()) {
       DynamoNames.checkLabel(this, `claimMounts[${i}].claimName`, m.claimName);
       PropError.check(/^\/\S*$/.test(m.mountPath) && !m.mountPath.split('/').includes('..'), this, `claimMounts[${i}].mountPath`, m.mountPath,
@@ -288,6 +299,27 @@ export abstract class DynamoComponent extends Construct {
       `${DynamoComponent.describe(first)} already scales it through DynamoGraphDeploymentScalingAdapter '${this.graph.scalingAdapterName(this)}'; two drivers would fight over its replicas`).message];
   }
 
+  /**
+   * JSON-patch path of the component's pod spec in the DGD, for fields no prop covers:
+   * `graph.apiObject.addJsonPatch(JsonPatch.add(`${pool.podSpecPath}/hostIPC`, true))`. It addresses the component by
+   * name whatever the API version: `/spec/components/<its index>/podTemplate/spec` (v1beta1) or
+   * `/spec/services/<name>/extraPodSpec` (v1alpha1, where the pod's fields sit inline).
+   */
+  public get podSpecPath(): string {
+    return this.graph.apiVersion === DynamoApiVersion.V1ALPHA1
+      ? `/spec/services/${DynamoComponent.pointerToken(this.componentName)}/extraPodSpec`
+      : `/spec/components/${this.graph.components.indexOf(this)}/podTemplate/spec`;
+  }
+
+  /**
+   * JSON-patch path of the component's main container in the DGD (see `podSpecPath`):
+   * `/spec/components/<its index>/podTemplate/spec/containers/0` (v1beta1, where `main` comes first) or
+   * `/spec/services/<name>/extraPodSpec/mainContainer` (v1alpha1).
+   */
+  public get mainContainerPath(): string {
+    return this.graph.apiVersion === DynamoApiVersion.V1ALPHA1 ? `${this.podSpecPath}/mainContainer` : `${this.podSpecPath}/containers/0`;
+  }
+
   /** The image of the main container. */
   public get image(): string {
     return this.props.image ?? this._defaultImage() ?? this.graph.image;
@@ -310,6 +342,10 @@ export abstract class DynamoComponent extends Construct {
     const image = this.image;
     const usesGraphImage = this.props.image === undefined && this._defaultImage() === undefined;
     const explicitVersion = this.props.runtimeVersionOverride ?? (usesGraphImage ? this.graph.runtimeVersionOverride : undefined);
+    const p = this.props;
+    // A wrapper command runs the component's program, which then follows as its arguments.
+    const program = d.command ?? this._program();
+    const wrapped = p.command !== undefined && program !== undefined;
     return {
       name: this.componentName,
       type: this.type,
@@ -317,15 +353,15 @@ export abstract class DynamoComponent extends Construct {
       replicas: this.scalingAdapterEnabled ? undefined : this.replicas,
       image,
       runtimeVersionOverride: DynamoRuntime._versionOverride(this, image, explicitVersion),
-      command: d.command,
-      args: d.args,
-      workingDir: d.workingDir,
+      command: wrapped ? [...p.command!] : d.command,
+      args: wrapped ? [...program!, ...(d.args ?? [])] : d.args,
+      workingDir: p.workingDir ?? d.workingDir,
       env: this.env(d.env ?? []),
       envFromSecret: this.props.envFromSecret ?? this.graph.envFromSecret,
       resources: d.resources,
       claimMounts: [...(d.claimMounts ?? []), ...(this.props.claimMounts ?? [])],
-      volumes: d.volumes ?? [],
-      volumeMounts: d.volumeMounts ?? [],
+      volumes: [...(d.volumes ?? []), ...(p.volumes ?? [])],
+      volumeMounts: [...(d.volumeMounts ?? []), ...(p.volumeMounts ?? [])],
       initContainers: d.initContainers ?? [],
       startupProbe: d.startupProbe,
       livenessProbe: d.livenessProbe,
@@ -335,12 +371,16 @@ export abstract class DynamoComponent extends Construct {
       scalingAdapter: this.scalingAdapterEnabled,
       modelRef: d.modelRef,
       nodeSelector: d.nodeSelector,
-      affinity: d.affinity,
-      tolerations: d.tolerations ?? [],
+      // Pools merge the user's placement into their GPU placement themselves (the model cache reuses it).
+      affinity: d.placesPods ? d.affinity : PodOverrides.affinity(d.affinity, p.affinity),
+      tolerations: d.placesPods ? d.tolerations ?? [] : [...(d.tolerations ?? []), ...(p.tolerations ?? [])],
+      terminationGracePeriodSeconds: p.terminationGracePeriod?.toSeconds(),
       // Dynamo runtime images run as root (they write under /workspace and /root/.cache): the one documented
       // exception to the restricted profile. Everything else of it applies.
-      podSecurityContext: SecureDefaults.podSecurityContext({ nonRoot: false }),
-      securityContext: SecureDefaults.containerSecurityContext({ nonRoot: false, readOnlyRootFilesystem: false }),
+      podSecurityContext: PodOverrides.podSecurityContext(SecureDefaults.podSecurityContext({ nonRoot: false }), p.podSecurityContext),
+      securityContext: PodOverrides.securityContext(
+        SecureDefaults.containerSecurityContext({ nonRoot: false, readOnlyRootFilesystem: false }), p.securityContext),
+      sidecars: PodOverrides.sidecars(p.sidecars),
       podLabels: { ...this.props.podLabels },
       podAnnotations: { ...d.podAnnotations, ...this.props.podAnnotations },
     };
@@ -353,6 +393,15 @@ export abstract class DynamoComponent extends Construct {
   public abstract _details(): ComponentDetails;
 
   /**
+   * The program the operator runs in the main container when the component renders no command (the frontend's
+   * `python3 -m dynamo.frontend`): what a wrapper `command` runs.
+   * @internal
+   */
+  public _program(): string[] | undefined {
+    return undefined;
+  }
+
+  /**
    * The component's own env, then the user's. A variable the user sets (here or graph-wide) replaces the component's
    * default instead of repeating it: the operator lets component env win over the graph's, so a default left in
    * place would silently override the user's graph-wide value.
@@ -363,15 +412,30 @@ export abstract class DynamoComponent extends Construct {
     return [...own.filter(e => !taken.has(e.name)), ...user];
   }
 
-  /** Two mounts at one path are rejected by the API server; a claim mounted twice, by the operator's PVC list. */
+  /**
+   * Two mounts at one path are rejected by the API server; a claim mounted twice, by the operator's PVC list; a
+   * volume name used twice or a mount of no volume, by the API server.
+   */
   private validateMounts(): string[] {
     const plan = this._plan();
     const paths = [...plan.claimMounts.map(m => m.mountPath), ...plan.volumeMounts.map(m => m.mountPath)];
     const claims = plan.claimMounts.map(m => m.claimName);
     const twice = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
-    return [...new Set([...twice(paths), ...twice(claims)])].map(value => PropError.invalid(this, 'claimMounts', value,
+    const errors = [...new Set([...twice(paths), ...twice(claims)])].map(value => PropError.invalid(this, 'claimMounts', value,
       'claims and mount paths not used twice in the component (model caches, engine config and LoRA directories included)',
       'the main container would mount the same path or claim twice').message);
+    // A claim mounted twice is reported above; a claim becomes one pod volume.
+    const volumes = [...new Set(claims), ...plan.volumes.map(v => v.name)];
+    for (const name of new Set(twice(volumes))) {
+      errors.push(PropError.invalid(this, 'volumes', name, 'volume names the component does not render itself (engine-config, lora-adapters, its claims)',
+        'pod volume names are unique').message);
+    }
+    for (const [i, m] of (this.props.volumeMounts ?? []).entries()) {
+      if (volumes.includes(m.name)) continue;
+      errors.push(PropError.invalid(this, `volumeMounts[${i}].name`, m.name, `a volume of the pod: ${volumes.join(', ') || '(none)'}`,
+        'the main container can only mount a volume of its pod').message);
+    }
+    return errors;
   }
 
   private validateScaling(): string[] {

@@ -68,6 +68,11 @@ export class Frontend extends DynamoComponent {
   }
 
   /** @internal */
+  public _program(): string[] {
+    return ['python3', '-m', 'dynamo.frontend'];
+  }
+
+  /** @internal */
   public _details(): ComponentDetails {
     const probes = HealthChecks.frontend(this.health);
     return {

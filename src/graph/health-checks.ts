@@ -26,7 +26,32 @@ export interface HealthCheckOptions {
    * @default 3
    */
   readonly readinessFailureThreshold?: number;
+  /**
+   * How often the liveness probe runs.
+   * @default - the operator's: 5 seconds for workers, 10 seconds for the frontend
+   */
+  readonly livenessPeriod?: Duration;
+  /**
+   * How long one liveness check may take before it counts as failed.
+   * @default - the operator's: 4 seconds for workers, 1 second for the frontend
+   */
+  readonly livenessTimeout?: Duration;
+  /**
+   * How often the readiness probe runs.
+   * @default Duration.seconds(10)
+   */
+  readonly readinessPeriod?: Duration;
+  /**
+   * How long one readiness check may take before it counts as failed.
+   * @default - the operator's: 4 seconds for workers, 3 seconds for the frontend
+   */
+  readonly readinessTimeout?: Duration;
 }
+
+/** The probe props a multinode pool leaves to the operator. */
+export const PROBE_PROPS = [
+  'startupTimeout', 'livenessFailureThreshold', 'readinessFailureThreshold', 'livenessPeriod', 'livenessTimeout', 'readinessPeriod', 'readinessTimeout',
+] as const;
 
 const STARTUP_PERIOD_SECONDS = 10;
 /** The operator's worker startup probe: 720 x 10 s (operator-facts §3). */
@@ -51,6 +76,19 @@ export class HealthChecks {
     }
     PropError.integer(scope, 'livenessFailureThreshold', options.livenessFailureThreshold, 1, 1000);
     PropError.integer(scope, 'readinessFailureThreshold', options.readinessFailureThreshold, 1, 1000);
+    for (const prop of ['livenessPeriod', 'livenessTimeout', 'readinessPeriod', 'readinessTimeout'] as const) {
+      const d = options[prop];
+      if (d === undefined) continue;
+      const seconds = d.toSeconds({ integral: false });
+      PropError.check(Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600, scope, prop, d.toHumanString(), 'a whole number of seconds from 1 to 3600');
+    }
+    for (const probe of ['liveness', 'readiness'] as const) {
+      const period = options[`${probe}Period`];
+      const timeout = options[`${probe}Timeout`];
+      if (period === undefined || timeout === undefined) continue;
+      PropError.check(timeout.toSeconds() <= period.toSeconds(), scope, `${probe}Timeout`, timeout.toHumanString(),
+        `at most ${probe}Period (${period.toHumanString()})`, 'a check that may outlast its period overlaps the next one');
+    }
   }
 
   /**
@@ -63,8 +101,12 @@ export class HealthChecks {
     const startupSeconds = options.startupTimeout?.toSeconds() ?? Math.max(OPERATOR_STARTUP_SECONDS, estimate);
     return {
       startup: HealthChecks.http('/live', 'system', { periodSeconds: STARTUP_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / STARTUP_PERIOD_SECONDS) }),
-      liveness: HealthChecks.http('/live', 'system', { periodSeconds: 5, timeoutSeconds: 4, failureThreshold: options.livenessFailureThreshold ?? 1 }),
-      readiness: HealthChecks.http('/health', 'system', { periodSeconds: 10, timeoutSeconds: 4, failureThreshold: options.readinessFailureThreshold ?? 3 }),
+      liveness: HealthChecks.http('/live', 'system', {
+        ...HealthChecks.timing(options.livenessPeriod, options.livenessTimeout, 5, 4), failureThreshold: options.livenessFailureThreshold ?? 1,
+      }),
+      readiness: HealthChecks.http('/health', 'system', {
+        ...HealthChecks.timing(options.readinessPeriod, options.readinessTimeout, 10, 4), failureThreshold: options.readinessFailureThreshold ?? 3,
+      }),
     };
   }
 
@@ -74,9 +116,22 @@ export class HealthChecks {
       : HealthChecks.http('/live', 'http', { periodSeconds: STARTUP_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(options.startupTimeout.toSeconds() / STARTUP_PERIOD_SECONDS) });
     return {
       startup,
-      liveness: HealthChecks.http('/live', 'http', { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: options.livenessFailureThreshold ?? 3 }),
-      readiness: HealthChecks.http('/health', 'http', { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: options.readinessFailureThreshold ?? 3 }),
+      liveness: HealthChecks.http('/live', 'http', {
+        initialDelaySeconds: 15,
+        ...HealthChecks.timing(options.livenessPeriod, options.livenessTimeout, 10, 1),
+        failureThreshold: options.livenessFailureThreshold ?? 3,
+      }),
+      readiness: HealthChecks.http('/health', 'http', {
+        initialDelaySeconds: 10,
+        ...HealthChecks.timing(options.readinessPeriod, options.readinessTimeout, 10, 3),
+        failureThreshold: options.readinessFailureThreshold ?? 3,
+      }),
     };
+  }
+
+  /** `periodSeconds` and `timeoutSeconds` of a probe: the user's, else the operator's. */
+  private static timing(period: Duration | undefined, timeout: Duration | undefined, periodSeconds: number, timeoutSeconds: number) {
+    return { periodSeconds: period?.toSeconds() ?? periodSeconds, timeoutSeconds: timeout?.toSeconds() ?? timeoutSeconds };
   }
 
   private static http(path: string, port: string, timing: Omit<k8s.Probe, 'httpGet'>): k8s.Probe {

@@ -17,6 +17,7 @@ export class PodLayout {
       nodeSelector: PodLayout.nonEmpty(p.nodeSelector),
       affinity: p.affinity,
       tolerations: p.tolerations.length > 0 ? p.tolerations : undefined,
+      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds,
       securityContext: p.podSecurityContext,
       volumes: volumes.length > 0 ? volumes : undefined,
       initContainers: p.initContainers.length > 0 ? p.initContainers : undefined,

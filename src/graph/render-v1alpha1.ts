@@ -27,8 +27,8 @@ export class V1Alpha1Renderer {
 
   private static service(graph: GraphPlan, p: ComponentPlan): any {
     const sub = p.type === ComponentType.PREFILL || p.type === ComponentType.DECODE;
-    // extraPodSpec is a PodSpec without containers: the engine goes in mainContainer.
-    const { containers: _containers, ...podSpec } = k8s.toJson_PodSpec({ ...PodLayout.podSpec(graph, p, false), containers: [] }) ?? {};
+    // extraPodSpec is a PodSpec whose containers are the sidecars: the engine goes in mainContainer.
+    const { containers, ...podSpec } = k8s.toJson_PodSpec({ ...PodLayout.podSpec(graph, p, false), containers: p.sidecars }) ?? {};
     return {
       componentType: sub ? ComponentType.WORKER : p.type,
       subComponentType: sub ? p.type : undefined,
@@ -48,7 +48,11 @@ export class V1Alpha1Renderer {
       extraPodMetadata: PodLayout.metadata(p),
       livenessProbe: p.livenessProbe ? k8s.toJson_Probe(p.livenessProbe) : undefined,
       readinessProbe: p.readinessProbe ? k8s.toJson_Probe(p.readinessProbe) : undefined,
-      extraPodSpec: { ...podSpec, mainContainer: k8s.toJson_Container(PodLayout.mainContainer(p, false)) },
+      extraPodSpec: {
+        ...podSpec,
+        containers: containers.length > 0 ? containers : undefined,
+        mainContainer: k8s.toJson_Container(PodLayout.mainContainer(p, false)),
+      },
     };
   }
 

@@ -38,7 +38,7 @@ export class V1Beta1Renderer {
       modelRef: p.modelRef,
       podTemplate: k8s.toJson_PodTemplateSpec({
         metadata: PodLayout.metadata(p),
-        spec: { ...PodLayout.podSpec(graph, p, true), containers: [main] },
+        spec: { ...PodLayout.podSpec(graph, p, true), containers: [main, ...p.sidecars] },
       }),
     };
   }

@@ -6,8 +6,9 @@ import { ComponentResourceDefaults, ComponentResources } from './component-resou
 import { ComponentType } from './component-type';
 import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
-import { HealthCheckOptions, HealthChecks } from './health-checks';
+import { HealthCheckOptions, HealthChecks, PROBE_PROPS } from './health-checks';
 import { ModelCache } from './model-cache';
+import { PodOverrides } from './pod-overrides';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { EngineCommands } from '../engines/engine-commands';
@@ -153,7 +154,7 @@ export abstract class WorkerPool extends DynamoComponent {
     this.gpusPerPod = engineGpus / this.nodeCount;
     this.checkGpus(engineGpus);
     if (this.nodeCount > 1) {
-      for (const prop of ['startupTimeout', 'livenessFailureThreshold', 'readinessFailureThreshold'] as const) {
+      for (const prop of PROBE_PROPS) {
         const value = props[prop];
         PropError.check(value === undefined, this, prop, typeof value === 'object' ? value.toHumanString() : value,
           'unset on a multinode pool', 'the operator sets the probes of multinode engines (and removes them from non-leader pods)');
@@ -199,7 +200,8 @@ export abstract class WorkerPool extends DynamoComponent {
    * @internal
    */
   public _placement(): GpuPlacement {
-    return GpuPod.placement(this.gpuRequest, this.poolProps, this);
+    const gpu = GpuPod.placement(this.gpuRequest, this.poolProps, this, this.poolProps.tolerations);
+    return { ...gpu, affinity: PodOverrides.affinity(gpu.affinity, this.poolProps.affinity) };
   }
 
   /** @internal */
@@ -249,6 +251,7 @@ export abstract class WorkerPool extends DynamoComponent {
       nodeSelector: placement.nodeSelector,
       affinity: placement.affinity,
       tolerations: placement.tolerations,
+      placesPods: true,
     };
   }
 

@@ -118,8 +118,7 @@ describe('GpuPod.placement', () => {
       targetGpuProduct: false,
       nodeSelector: { pool: 'inference' },
       nodeRequirements: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['a'] }],
-      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }, { key: 'spot', operator: 'Exists' }],
-    });
+    }, 'gpu', [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }, { key: 'spot', operator: 'Exists' }]);
     expect(p.nodeSelector).toEqual({ pool: 'inference' });
     expect(p.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0].matchExpressions)
       .toEqual([{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['a'] }]);

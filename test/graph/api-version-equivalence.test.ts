@@ -1,11 +1,25 @@
-import { Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { convertV1Alpha1Spec, normalizeV1Beta1 } from './convert-v1alpha1';
 import { EXAMPLES } from '../../examples';
 import {
-  AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GpuProfile, GpuRequest, MigStrategy,
+  AggregatedPool, Backend, ComponentPodOverrides, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GpuProfile, GpuRequest, MigStrategy,
   ModelCache, PrefillPool, RouterMode,
 } from '../../src';
+
+/** A pod/container override of every kind (ComponentPodOverrides). */
+const OVERRIDES: ComponentPodOverrides = {
+  volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }],
+  volumeMounts: [{ name: 'cfg', mountPath: '/cfg', readOnly: true }],
+  workingDir: '/workspace',
+  command: ['/bin/sh', '-c', 'exec "$@"', '--'],
+  sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.0' }],
+  tolerations: [{ key: 'spot', operator: 'Exists' }],
+  affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'a', operator: 'Exists' }] }] } } },
+  securityContext: { runAsGroup: 0 },
+  podSecurityContext: { fsGroup: 1000 },
+  terminationGracePeriod: Duration.seconds(90),
+};
 
 /** Both renderings of a graph's spec, as plain JSON (what the API server receives). */
 function bothVersions(graph: DynamoGraph): { v1alpha1: any; v1beta1: any } {
@@ -62,7 +76,8 @@ describe('v1alpha1 and v1beta1 renderings mean the same after the operator\'s co
       fc.integer({ min: 0, max: gpuRequests.length - 1 }),
       fc.constantFrom(1, 2, 4, 16),
       fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }),
-      (backend, disaggregated, kvRouter, cached, scaled, gpuIndex, tp, shmGiB) => {
+      fc.boolean(),
+      (backend, disaggregated, kvRouter, cached, scaled, gpuIndex, tp, shmGiB, overridden) => {
         const chart = Testing.chart();
         const graph = new DynamoGraph(chart, 'g', {
           backend,
@@ -91,6 +106,7 @@ describe('v1alpha1 and v1beta1 renderings mean the same after the operator\'s co
           podLabels: { tier: 'gpu' },
           podAnnotations: { note: 'x' },
           claimMounts: [{ claimName: 'shared', mountPath: '/shared' }],
+          ...(overridden ? OVERRIDES : {}),
         };
         if (disaggregated) {
           new PrefillPool(graph, 'Prefill', pool);

@@ -53,7 +53,8 @@ function component(name: string, s: any): any {
       spec: {
         ...podSpec,
         volumes: [...claims.map(m => ({ name: m.name, persistentVolumeClaim: { claimName: m.name } })), ...(podSpec.volumes ?? [])],
-        containers: [main],
+        // extraPodSpec.containers are the sidecars: they follow the main container.
+        containers: [main, ...(podSpec.containers ?? [])],
       },
     },
   };
