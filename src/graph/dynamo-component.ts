@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import { ClaimMountPlan, ComponentPlan } from './component-plan';
@@ -8,6 +9,7 @@ import { EnvVars, SecretKeyRef } from './env';
 import { DynamoNames } from './names';
 import { ComponentPodOverrides, PodOverrides } from './pod-overrides';
 import { DynamoRuntime } from './runtime-image';
+import { ScalingAdapterSeed } from './scaling-adapter-seed';
 import { PropError } from '../common/errors';
 import { SecureDefaults } from '../common/security';
 import { DynamoPolicy } from '../policy/dynamo-policy';
@@ -66,8 +68,10 @@ export interface DynamoComponentProps extends ComponentPodOptions {
    */
   readonly componentName?: string;
   /**
-   * Number of replicas (for multinode pools: replicas of the whole multi-node engine). Leave it unset on a
-   * component whose scaling adapter is on: the adapter owns the count, and the DGD then carries none.
+   * Number of replicas (for multinode pools: replicas of the whole multi-node engine). On a component whose scaling
+   * adapter is on (a Planner or autoscaler scales it) this is the starting size: the DGD carries no count (the
+   * adapter owns it, and a count in Git would be reset on every GitOps sync), and the adapter is created once with
+   * this many replicas, from where the Planner or autoscaler takes over (see `docs/planner.md`).
    * @default 1
    */
   readonly replicas?: number;
@@ -188,15 +192,15 @@ export abstract class DynamoComponent extends Construct {
   /** The component's role. */
   public readonly type: ComponentType;
   /**
-   * Replica count (for multinode pools: whole engines). While the scaling adapter is on, this is only the count the
-   * adapter starts from (1); the DGD does not carry it.
+   * Replica count (for multinode pools: whole engines). While the scaling adapter is on, this is the count the
+   * adapter starts from; the DGD does not carry it.
    */
   public readonly replicas: number;
   private readonly props: DynamoComponentProps;
   /** Autoscalers outside the graph that drive this component, in the order they were created. */
   private readonly autoscalers: IConstruct[] = [];
-  /** True when `replicas` came from an SLA plan: a starting count that a Planner or autoscaler replaces. */
-  private replicasPlanned = false;
+  /** The scaling adapter created with the starting size, once the adapter is on and a size other than 1 is given. */
+  private seed?: ScalingAdapterSeed;
 
   /**
    * @param graph the graph the component joins
@@ -230,6 +234,7 @@ export abstract class DynamoComponent extends Construct {
     // frontend's KV routing and attached LoRA adapters.
     this.node.addValidation({ validate: () => PropError.messages(() => [...this.validateScaling(), ...this.validateMounts()]) });
     if (type === ComponentType.FRONTEND) graph._ensureFrontendBudget();
+    this._ensureSeed();
   }
 
   /**
@@ -269,15 +274,24 @@ export abstract class DynamoComponent extends Construct {
       'the Planner runs as one replica and is not scaled');
     if (!this.autoscalers.includes(scaler)) this.autoscalers.push(scaler);
     this.graph._ensureFrontendBudget();
+    this._ensureSeed();
   }
 
   /**
-   * Marks `replicas` as planned (by `DynamoGraph.fromSla`) rather than asked for: when a Planner or autoscaler turns
-   * the scaling adapter on, it replaces them instead of being refused.
+   * Renders the starting size as a create-once scaling adapter when the adapter is on and `replicas` is not the
+   * operator's own starting count (1). Called when the component joins the graph, when a Planner joins (for the
+   * pools it scales) and when an autoscaler attaches: the adapter only ever turns on.
    * @internal
    */
-  public _replicasArePlanned(): void {
-    this.replicasPlanned = true;
+  public _ensureSeed(): void {
+    if (this.type === ComponentType.PLANNER || this.seed || this.props.replicas === undefined || this.props.replicas === 1) return;
+    if (!this.scalingAdapterEnabled) return;
+    this.seed = new ScalingAdapterSeed(this, 'ScalingAdapter');
+  }
+
+  /** The create-once scaling adapter holding the starting size, if one is rendered. */
+  public get startingScalingAdapter(): ApiObject | undefined {
+    return this.seed?.apiObject;
   }
 
   /**
@@ -446,11 +460,19 @@ export abstract class DynamoComponent extends Construct {
       errors.push(PropError.invalid(this, 'scalingAdapter', false, 'true or unset on a component a Planner or autoscaler scales',
         `${DynamoComponent.describe(scaler)} scales it through ${adapter}`).message);
     }
-    if (this.props.replicas !== undefined && !this.replicasPlanned && this.scalingAdapterEnabled) {
-      const owner = scaler ? `${adapter} (driven by ${DynamoComponent.describe(scaler)})` : adapter;
-      errors.push(PropError.invalid(this, 'replicas', this.props.replicas,
-        'unset while the scaling adapter is on; start more replicas with the autoscaler\'s minReplicas or the Planner\'s minEndpoints',
-        `${owner} owns the replica count, and a DGD that writes it too is reset on every ArgoCD/Flux sync, undoing each scaling step`).message);
+    const start = this.props.replicas;
+    if (start !== undefined && this.scalingAdapterEnabled) {
+      if (start === 0) {
+        errors.push(PropError.invalid(this, 'replicas', start, 'at least 1 while the scaling adapter is on',
+          `${adapter} starts from it, and Dynamo cannot scale a component from zero`).message);
+      }
+      // Duck-typed: autoscalers live in a module that depends on this one.
+      const bounds = scaler as { minReplicas?: unknown; maxReplicas?: unknown } | undefined;
+      if (typeof bounds?.minReplicas === 'number' && typeof bounds.maxReplicas === 'number'
+        && (start < bounds.minReplicas || start > bounds.maxReplicas)) {
+        errors.push(PropError.invalid(this, 'replicas', start, `a starting size from ${bounds.minReplicas} to ${bounds.maxReplicas}`,
+          `${DynamoComponent.describe(scaler!)} scales it within those bounds and would move it at once`).message);
+      }
     }
     return errors;
   }

@@ -180,11 +180,14 @@ export class SlaGraph {
       maxNumBatchedTokens: p.maxNumBatchedTokens,
       maxModelLen: p.maxModelLen,
     });
-    const pools = best.aggregated
-      ? [new AggregatedPool(graph, SlaGraph.AGGREGATED, poolProps(best.aggregated))]
-      : [new PrefillPool(graph, SlaGraph.PREFILL, poolProps(best.prefill!)), new DecodePool(graph, SlaGraph.DECODE, poolProps(best.decode!))];
-    // The planned worker counts are where the graph starts; a Planner or autoscaler attached later owns them instead.
-    for (const pool of pools) pool._replicasArePlanned();
+    // The planned worker counts are where the graph starts, also under a Planner or autoscaler attached later: the
+    // pools' scaling adapters are then created with them.
+    if (best.aggregated) {
+      new AggregatedPool(graph, SlaGraph.AGGREGATED, poolProps(best.aggregated));
+    } else {
+      new PrefillPool(graph, SlaGraph.PREFILL, poolProps(best.prefill!));
+      new DecodePool(graph, SlaGraph.DECODE, poolProps(best.decode!));
+    }
   }
 
   /** The construct path a child `id` of `scope` gets. */

@@ -109,11 +109,13 @@ export class Planner extends DynamoComponent {
       PlannerRbacObjects.ensure(this, namespace!);
     }
     this.node.addValidation({ validate: () => [...this.validatePools(), ...this.validateRbac()] });
+    // The pools already in the graph now have their adapter on: they render their starting size.
+    for (const c of graph.components) c._ensureSeed();
   }
 
   /** Which pools the Planner scales. */
   public get mode(): PlannerMode {
-    return this.settings.mode ?? (this.graph.disaggregated ? PlannerMode.DISAGGREGATED : PlannerMode.AGGREGATED);
+    return this.settings?.mode ?? (this.graph.disaggregated ? PlannerMode.DISAGGREGATED : PlannerMode.AGGREGATED);
   }
 
   /** The worker pools the Planner scales, in graph order. */
@@ -202,6 +204,13 @@ export class Planner extends DynamoComponent {
       const detail = pools.map(p => `${p.componentName}: ${minReplicas} x ${Planner.gpusPerReplica(p)}`).join(', ');
       errors.push(PropError.invalid(this, 'maxGpuBudget', budget, `at least ${needed} GPUs`,
         `the pools it scales need ${needed} GPUs at minEndpoints=${minReplicas} (${detail})`).message);
+    }
+    // The pools start at their replicas (or minEndpoints, which the Planner lifts them to at once).
+    const starting = pools.reduce((sum, p) => sum + Planner.gpusPerReplica(p) * Math.max(p.replicas, minReplicas), 0);
+    if (needed <= budget && starting > budget) {
+      const detail = pools.map(p => `${p.componentName}: ${Math.max(p.replicas, minReplicas)} x ${Planner.gpusPerReplica(p)}`).join(', ');
+      errors.push(PropError.invalid(this, 'maxGpuBudget', budget, `at least ${starting} GPUs, or smaller starting replicas`,
+        `the pools it scales start with ${starting} GPUs (${detail}) and the Planner would scale them down at once`).message);
     }
     return errors;
   }

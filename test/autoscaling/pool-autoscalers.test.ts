@@ -157,13 +157,15 @@ describe('pool autoscaler validation', () => {
       .toThrow("[test/P] 'target' is 'test/qwen/Planner': the Planner runs as one replica and is not scaled. allowed: a frontend or worker pool");
   });
 
-  test('an explicit replica count on an autoscaled pool is refused: GitOps would reset every scaling step', () => {
+  test('a replica count on an autoscaled pool is its starting size: a create-once adapter, no count in the DGD', () => {
     const chart = Testing.chart();
     const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, namespace: 'llm' });
     const pool = new AggregatedPool(graph, 'Worker', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.L40S, replicas: 3 });
-    new HpaPoolAutoscaler(chart, 'Hpa', { target: ScalingTarget.pool(pool), minReplicas: 3, maxReplicas: 6, metrics: [ScalingMetric.queuedRequests(4)] });
-    expect(chart.node.findAll().flatMap(c => c.node.validate()).join('\n')).toMatch(
-      /^\[test\/qwen\/Worker\] 'replicas' is 3: DynamoGraphDeploymentScalingAdapter 'qwen-worker' \(driven by HpaPoolAutoscaler 'test\/Hpa'\) owns the replica count.*allowed: unset while the scaling adapter is on; start more replicas with the autoscaler's minReplicas/);
+    new HpaPoolAutoscaler(chart, 'Hpa', { target: ScalingTarget.pool(pool), minReplicas: 2, maxReplicas: 6, metrics: [ScalingMetric.queuedRequests(4)] });
+    expect(chart.node.findAll().flatMap(c => c.node.validate())).toEqual([]);
+    const objects = Testing.synth(chart);
+    expect(objects.find(o => o.kind === 'DynamoGraphDeployment').spec.components[0]).not.toHaveProperty('replicas');
+    expect(objects.find(o => o.kind === 'DynamoGraphDeploymentScalingAdapter').spec).toEqual({ replicas: 3, dgdRef: { name: 'qwen', componentName: 'Worker' } });
   });
 
   test('no scale to zero, max >= min, at least one metric, no duplicates', () => {

@@ -217,16 +217,21 @@ describe('DynamoGraph.fromSla', () => {
     expect(graph.plan).toBeInstanceOf(PlanResult);
   });
 
-  test('a Planner takes its SLA and GPU budget from the plan and owns the pools\' replicas', () => {
+  test('a Planner takes its SLA and GPU budget from the plan and starts the pools at the planned counts', () => {
     const { chart, graph } = fromSla();
     new Planner(graph, 'Planner');
     const objects = synthValid(chart);
     const components = dgd(objects).spec.components;
     const config = JSON.parse(mainContainer(components.find((c: any) => c.name === 'Planner')).args[1]);
     expect(config).toMatchObject({ mode: 'disagg', ttft_ms: 300, itl_ms: 20, max_gpu_budget: 8 });
-    // The planned worker counts stay in the record; the Planner starts the pools from its floor.
+    // The DGD carries no counts (the adapters own them); the adapters start at the planned counts.
     expect(components.filter((c: any) => ['prefill', 'decode'].includes(c.type)).map((c: any) => [c.replicas, c.scalingAdapter])).toEqual([[undefined, {}], [undefined, {}]]);
-    expect(dgd(objects).metadata.annotations['sla.cdk8s-dynamo.io/prefill']).toMatch(/^workers=\d+/);
+    const best = graph.plan!.best;
+    expect(best.prefill!.workers + best.decode!.workers).toBeGreaterThan(2);
+    const starting = (name: string) => objects.find(o => o.kind === 'DynamoGraphDeploymentScalingAdapter' && o.metadata.name === name)?.spec.replicas ?? 1;
+    expect([starting('qwen-prefill'), starting('qwen-decode')]).toEqual([best.prefill!.workers, best.decode!.workers]);
+    expect(dgd(objects).metadata.annotations['sla.cdk8s-dynamo.io/prefill']).toBe(`workers=${best.prefill!.workers},tp=${best.prefill!.tensorParallel},`
+      + `pp=${best.prefill!.pipelineParallel},ep=${best.prefill!.expertParallel},batch=${best.prefill!.batchSize}`);
   });
 
   test('explicit Planner settings win over the plan; a plan sized by request rate budgets the GPUs it planned', () => {

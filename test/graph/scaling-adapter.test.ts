@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { dgd, synthValid, validationErrors } from './synth';
 import {
-  AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, Planner,
+  AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, Frontend, GitOps, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, Planner,
   PrefillPool, ScalingMetric, ScalingTarget,
 } from '../../src';
 
@@ -24,13 +24,71 @@ describe('scaling adapters and replicas', () => {
     }
   });
 
-  test('scalingAdapter: true with an explicit replica count is refused at synth', () => {
+  test.each([DynamoApiVersion.V1BETA1, DynamoApiVersion.V1ALPHA1])('%s: replicas under an adapter are a starting size: a create-once adapter, none in the DGD', (apiVersion) => {
+    const chart = Testing.chart();
+    const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, apiVersion, namespace: 'llm' });
+    new Frontend(graph, 'Frontend');
+    new PrefillPool(graph, 'Prefill', { model: MODEL, gpu: GpuProfile.H100_SXM, replicas: 2 });
+    const decode = new DecodePool(graph, 'Decode', { model: MODEL, gpu: GpuProfile.H100_SXM, replicas: 2 });
+    new Planner(graph, 'Planner', { maxGpuBudget: 8 });
+    const objects = synthValid(chart);
+    const spec = dgd(objects).spec;
+    const rendered = apiVersion === DynamoApiVersion.V1BETA1 ? spec.components.find((c: any) => c.name === 'Decode') : spec.services.Decode;
+    expect(rendered).not.toHaveProperty('replicas');
+    const seeds = objects.filter(o => o.kind === 'DynamoGraphDeploymentScalingAdapter');
+    expect(seeds.map(o => [o.apiVersion, o.metadata.name, o.spec.replicas])).toEqual([
+      [apiVersion, 'qwen-prefill', 2], [apiVersion, 'qwen-decode', 2],
+    ]);
+    expect(seeds[1].spec.dgdRef).toEqual(apiVersion === DynamoApiVersion.V1BETA1
+      ? { name: 'qwen', componentName: 'Decode' } : { name: 'qwen', serviceName: 'Decode' });
+    expect(seeds[1].metadata.labels).toEqual({ 'nvidia.com/dynamo-graph-deployment-name': 'qwen', 'nvidia.com/dynamo-component': 'Decode' });
+    // Created once by ArgoCD (named hook) and Flux (IfNotPresent), so neither resets what the Planner scaled.
+    expect(seeds[1].metadata.annotations).toEqual({
+      'argocd.argoproj.io/hook': 'Sync', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent', 'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+    expect(decode.startingScalingAdapter?.name).toBe('qwen-decode');
+  });
+
+  test('GitOps.argoCd puts the starting adapters in the wave before the graphs, with the CRD dry-run skip', () => {
+    const chart = Testing.chart();
+    const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, namespace: 'llm' });
+    new AggregatedPool(graph, 'Worker', { model: MODEL, gpu: GpuProfile.H100_SXM, replicas: 3, scalingAdapter: true });
+    GitOps.argoCd(chart);
+    const objects = synthValid(chart);
+    const wave = (kind: string) => Number(objects.find(o => o.kind === kind).metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(wave('DynamoGraphDeploymentScalingAdapter')).toBeLessThan(wave('DynamoGraphDeployment'));
+    expect(objects.find(o => o.kind === 'DynamoGraphDeploymentScalingAdapter').metadata.annotations['argocd.argoproj.io/sync-options'])
+      .toBe('SkipDryRunOnMissingResource=true');
+  });
+
+  test('no starting adapter for 1 replica, for components without an adapter, or for the Planner', () => {
     const chart = Testing.chart();
     const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM });
-    new AggregatedPool(graph, 'Worker', { model: MODEL, scalingAdapter: true, replicas: 2 });
+    new Frontend(graph, 'Frontend', { replicas: 3 });
+    new AggregatedPool(graph, 'Worker', { model: MODEL, scalingAdapter: true, replicas: 1 });
+    expect(synthValid(chart).filter(o => o.kind === 'DynamoGraphDeploymentScalingAdapter')).toEqual([]);
+  });
+
+  test('a starting size of 0, or outside the bounds of the autoscaler that scales the pool, is refused at synth', () => {
+    const chart = Testing.chart();
+    const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM, namespace: 'llm' });
+    new AggregatedPool(graph, 'Worker', { model: MODEL, scalingAdapter: true, replicas: 0 });
+    const other = new AggregatedPool(graph, 'Other', { model: MODEL, replicas: 8 });
+    new HpaPoolAutoscaler(chart, 'Hpa', { target: ScalingTarget.pool(other), minReplicas: 2, maxReplicas: 6, metrics: [ScalingMetric.cpuUtilization(60)] });
     expect(validationErrors(chart)).toEqual([
-      "[test/qwen/Worker] 'replicas' is 2: DynamoGraphDeploymentScalingAdapter 'qwen-worker' owns the replica count, and a DGD that writes it too is reset on every ArgoCD/Flux sync, undoing each scaling step. allowed: unset while the scaling adapter is on; start more replicas with the autoscaler's minReplicas or the Planner's minEndpoints",
+      expect.stringMatching(/^\[test\/qwen\/Worker\] 'replicas' is 0: DynamoGraphDeploymentScalingAdapter 'qwen-worker' starts from it.*allowed: at least 1/),
+      expect.stringMatching(/^\[test\/qwen\/Other\] 'replicas' is 8: HpaPoolAutoscaler 'test\/Hpa' scales it within those bounds.*allowed: a starting size from 2 to 6/),
     ]);
+  });
+
+  test('the Planner refuses starting sizes beyond its GPU budget', () => {
+    const chart = Testing.chart();
+    const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM });
+    new PrefillPool(graph, 'Prefill', { model: MODEL, gpu: GpuProfile.H100_SXM, replicas: 4 });
+    new DecodePool(graph, 'Decode', { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2, replicas: 4 });
+    new Planner(graph, 'Planner', { maxGpuBudget: 8 });
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(
+      /'maxGpuBudget' is 8: the pools it scales start with 12 GPUs \(Prefill: 4 x 1, Decode: 4 x 2\).*allowed: at least 12 GPUs, or smaller starting replicas/)]);
   });
 
   test('scaledBy lists the Planner first, then autoscalers in creation order; only the first may drive', () => {
