@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
 import { DynamoNames } from './names';
 import { DynamoRuntime } from './runtime-image';

@@ -1,5 +1,5 @@
 import { Duration, JsonPatch, Size, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-33';
 import { convertV1Alpha1Spec, normalizeV1Beta1 } from './convert-v1alpha1';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
 import {
