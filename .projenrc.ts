@@ -37,6 +37,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@4.5.1',
     // ts-jest resolves jest-util from the top level; npm does not hoist it on its own.
     'jest-util@^29',
+    // Drives the system Chromium (Debian's package) for the report's browser test; downloads no browser.
+    'playwright-core@^1.64.1',
   ],
   // Non-jsii runtime dependencies are bundled into the package.
   bundledDeps: ['yaml@^2'],

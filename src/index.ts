@@ -14,6 +14,9 @@ export * from './optimizer/sla';
 export * from './optimizer/plan-result';
 export * from './optimizer/sla-optimizer';
 
+// report (reads plans; no constructs)
+export * from './report/plan-report';
+
 // graph
 export * from './graph/dynamo-api-version';
 export * from './graph/component-type';

@@ -11,6 +11,8 @@ import { PropError } from '../common/errors';
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Width of the terminal stdout is, if it is one (tables then fit it when narrower than the default). */
+  readonly columns?: number;
 }
 
 /** What went wrong, for `--json` callers: usage (exit 2), invalid (2), sla-miss (1), does-not-fit (1), internal (2). */

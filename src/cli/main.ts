@@ -13,6 +13,8 @@ import { KvCacheDtype, Quantization } from '../model/precision';
 import { Estimate } from '../optimizer/plan-result';
 import { EstimateMode, ServingMode } from '../optimizer/sla';
 import { SlaOptimizer } from '../optimizer/sla-optimizer';
+import { PlanReport } from '../report/plan-report';
+import { TerminalReport } from '../report/terminal-report';
 
 export type { CliIo } from './cli-parser';
 
@@ -51,6 +53,11 @@ const COMMANDS = {
       'max-agg-load': Flag.number('highest planned load of an aggregated worker (default 0.95)', { placeholder: 'U', prop: 'queueing.maxAggregatedLoad' }),
       'decode-occupancy': Flag.number('average share of busy decode batch slots (default 0.95)', { placeholder: 'U', prop: 'queueing.decodeOccupancy' }),
       'json': JSON_OUT,
+      'format': Flag.choice(['text', 'json', 'csv'], 'what to print: text (default), json (as --json), or csv (the Pareto front, one row per configuration)'),
+      'wide': Flag.switch(`every table column, lines unwrapped (default: fit ${TerminalReport.DEFAULT_WIDTH} columns, or a narrower terminal)`),
+      'html': Flag.text('also write the plan report (Pareto front chart, chosen configuration, tables) as one self-contained HTML file',
+        { placeholder: 'FILE' }),
+      'svg': Flag.text('also write the Pareto front chart as an SVG file', { placeholder: 'FILE' }),
     },
     notes: 'ISL and OSL are averages. Queueing: TTFT at the planned load, M/G/1-style with the given variabilities.\n'
       + 'Exit codes: 0 a plan, 1 no configuration meets the SLA, 2 invalid arguments.',
@@ -58,6 +65,10 @@ const COMMANDS = {
       if (v['total-gpus'] === undefined && v['request-rate'] === undefined) {
         throw new CliError("missing required option '--total-gpus' (or give --request-rate to size the deployment from the load)", 'usage', '--total-gpus');
       }
+      if (v.json && v.format !== undefined && v.format !== 'json') {
+        throw new CliError(`--json and --format ${v.format} ask for different outputs: give one`, 'usage', '--format');
+      }
+      const format = v.json ? 'json' : v.format ?? 'text';
       const model = modelOf(v.model);
       const gpu = gpuOf(v.gpu);
       const started = performance.now();
@@ -95,10 +106,16 @@ const COMMANDS = {
         throw e;
       }
       const searchMs = Math.round((performance.now() - started) * 10) / 10;
-      if (v.json) {
+      // Reports first: a file that cannot be written fails the command before anything is printed.
+      if (v.html !== undefined) writeReport(v.html, '--html', PlanReport.html(result), io);
+      if (v.svg !== undefined) writeReport(v.svg, '--svg', PlanReport.svg(result), io);
+      if (format === 'json') {
         io.out(JSON.stringify({ ...result.toJson(), searchMs }, undefined, 2));
+      } else if (format === 'csv') {
+        io.out(PlanReport.csv(result).replace(/\r\n$/, ''));
       } else {
-        io.out(result.toText());
+        const width = v.wide ? undefined : Math.min(TerminalReport.DEFAULT_WIDTH, Math.max(60, io.columns ?? TerminalReport.DEFAULT_WIDTH));
+        io.out(TerminalReport.text(result, width));
         io.out(`search: ${searchMs} ms`);
       }
       return 0;
@@ -157,6 +174,16 @@ const COMMANDS = {
   }),
 };
 
+/** Writes a report file; a path that cannot be written is the flag's fault (exit 2). */
+function writeReport(file: string, flag: string, content: string, io: CliIo): void {
+  try {
+    fs.writeFileSync(file, content);
+  } catch (e) {
+    throw new CliError(`option '${flag}' is '${file}': cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'usage', flag);
+  }
+  io.err(`${PROGRAM}: wrote ${file}`);
+}
+
 /** Why an estimate does not fit, from the figures it printed. */
 function whyNotFit(e: Estimate, batch: number, maxSeqLen: number): string {
   const reasons = [
@@ -209,7 +236,9 @@ function version(): string {
 /** True when the call asks for JSON (errors then go to stderr as JSON), read before parsing can fail. */
 function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
-  return (end < 0 ? argv : argv.slice(0, end)).some(a => a === '--json' || a.toLowerCase() === '--json=true');
+  const args = end < 0 ? argv : argv.slice(0, end);
+  return args.some((a, i) => a === '--json' || a.toLowerCase() === '--json=true' || a.toLowerCase() === '--format=json'
+    || (a === '--format' && args[i + 1]?.toLowerCase() === 'json'));
 }
 
 /**
@@ -291,5 +320,6 @@ if (require.main === module) {
   process.exitCode = main(process.argv.slice(2), {
     out: text => process.stdout.write(text + '\n'),
     err: text => process.stderr.write(text + '\n'),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   });
 }

@@ -13,6 +13,7 @@ import { V1Beta1Renderer } from './render-v1beta1';
 import { DynamoRuntime } from './runtime-image';
 import { DynamoGraphSlaProps, SlaGraph } from './sla-graph';
 import { SlaPlanRecord } from './sla-plan-record';
+import { SlaPlanReportFile } from './sla-plan-report-file';
 import type { WorkerPool } from './worker-pool';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
@@ -153,6 +154,7 @@ export class DynamoGraph extends Construct {
     const plan = SlaGraph.plan(SlaGraph.pathOf(scope, id), props);
     const graph = new DynamoGraph(scope, id, { ...props, backend: plan.best.backend });
     graph._recordPlan(plan);
+    if (props.planReport) new SlaPlanReportFile(graph, 'SlaPlanReport', plan);
     SlaGraph.addComponents(graph, plan, props);
     return graph;
   }

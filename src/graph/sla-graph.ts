@@ -95,6 +95,13 @@ export interface DynamoGraphSlaProps extends DynamoGraphOptions {
    */
   readonly bestEffort?: boolean;
   /**
+   * Also write the plan as a report for reviewers (`PlanReport.html`: the Pareto front chart with the chosen
+   * configuration marked, and the tables of the best configurations) into the app's output directory beside the
+   * YAML, as `<graph name>-sla-plan.html`, when the app synthesizes. Self-contained and deterministic.
+   * @default false
+   */
+  readonly planReport?: boolean;
+  /**
    * The frontend (router mode, replicas, resources).
    * @default - a round-robin frontend with one replica
    */
@@ -130,6 +137,7 @@ export class SlaGraph {
       `ModelArchitecture.custom(...) or ModelArchitecture.fromConfigJson(...) for a model outside the catalog (${ModelArchitecture.knownIds().join(', ')})`,
       `the optimizer needs the architecture of '${props.model}'`);
     PropError.check(props.backend === undefined || Object.values(Backend).includes(props.backend), path, 'backend', props.backend, Object.values(Backend).join(', '));
+    PropError.check(props.planReport === undefined || typeof props.planReport === 'boolean', path, 'planReport', props.planReport, 'true or false');
     PropError.check(props.mode === undefined || Object.values(ServingMode).includes(props.mode), path, 'mode', props.mode, Object.values(ServingMode).join(', '));
     // A precision other than the checkpoint's rules TRT-LLM out: it runs its checkpoint's own (WorkerPool._checkQuantization).
     if (props.backend !== undefined) WorkerPool._checkQuantization(path, props.backend, props.quantization, architecture);

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GpuProfile, ModelArchitecture, SlaOptimizer } from '../../src';
+import { GpuProfile, ModelArchitecture, PlanReport, SlaOptimizer } from '../../src';
 import { main } from '../../src/cli/main';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
@@ -13,13 +13,29 @@ function run(...argv: string[]): { code: number; out: string; err: string } {
 }
 
 describe('cdk8s-dynamo plan', () => {
-  test('text: the plan as PlanResult.toText renders it, then the search time', () => {
+  test('text: the plan fitted to 100 columns, then the search time; --wide is PlanResult.toText unabridged', () => {
     const r = run('plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h200_sxm', '--total-gpus', '8');
     expect(r.code).toBe(0);
     const text = SlaOptimizer.plan({ model: ModelArchitecture.of('Qwen/Qwen3-32B'), gpu: GpuProfile.H200_SXM, hardware: { totalGpus: 8 } }).toText();
     expect(r.out).toMatch(/^SLA plan: Qwen\/Qwen3-32B on h200-sxm, within 8 GPUs\n/);
-    expect(r.out.startsWith(text)).toBe(true);
-    expect(r.out.slice(text.length)).toMatch(/^\nsearch: [\d.]+ ms$/);
+    expect(r.out).toMatch(/\nsearch: [\d.]+ ms$/);
+    expect(Math.max(...r.out.split('\n').map(l => l.length))).toBeLessThanOrEqual(100);
+    expect(Math.max(...text.split('\n').map(l => l.length))).toBeGreaterThan(100); // so the fitting is what keeps it narrow
+    // Fitted, nothing is lost silently: wrapped words are all there, and a left-out column is named.
+    const words = (t: string) => t.replace(/\s+/g, ' ').trim();
+    const header = (t: string) => t.slice(0, t.indexOf('\n\n'));
+    expect(words(header(r.out))).toBe(words(header(text)));
+    expect(r.out).toContain('(req/s left out to fit 100 columns: --wide shows them)');
+    const wide = run('plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h200_sxm', '--total-gpus', '8', '--wide');
+    expect(wide.out.slice(0, wide.out.lastIndexOf('\nsearch:'))).toBe(text);
+  });
+
+  test('a narrower terminal gets narrower tables (never below 60 columns)', () => {
+    const out: string[] = [];
+    main(['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h200_sxm', '--total-gpus', '8'], { out: t => out.push(t), err: () => undefined, columns: 80 });
+    const lines = out.join('\n').split('\n');
+    expect(Math.max(...lines.map(l => l.length))).toBeLessThanOrEqual(80);
+    expect(lines.join('\n')).toContain('left out to fit 80 columns');
   });
 
   test('--max-seq-len reaches the engines; --best-effort says the SLA is missed', () => {
@@ -27,7 +43,7 @@ describe('cdk8s-dynamo plan', () => {
     expect(json.request).toEqual(expect.objectContaining({ maxSequenceLength: 16384, maxSequenceLengthRequired: true }));
     const pools = json.best.mode === 'agg' ? [json.best.agg] : [json.best.prefill, json.best.decode];
     for (const pool of pools) expect(pool.maxModelLen).toBe(16384);
-    const r = run('plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm', '--total-gpus', '8', '--itl', '1', '--best-effort');
+    const r = run('plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h100_sxm', '--total-gpus', '8', '--itl', '1', '--best-effort', '--wide');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\nclosest: +.* \(misses the SLA: best effort\)\n/);
   });
@@ -229,5 +245,43 @@ describe('strict flags', () => {
     expect(run('help', 'estimate').out).toContain('--tp N');
     expect(run('estimate', '-h').out).toBe(run('help', 'estimate').out);
     expect(run('help', 'deploy').code).toBe(2);
+  });
+});
+
+describe('plan reports: --format csv, --html, --svg', () => {
+  const args = ['plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'h200_sxm', '--total-gpus', '8'];
+  const plan = SlaOptimizer.plan({ model: ModelArchitecture.of('Qwen/Qwen3-32B'), gpu: GpuProfile.H200_SXM, hardware: { totalGpus: 8 } });
+
+  test('--format csv prints the Pareto front as PlanReport.csv writes it, and nothing else', () => {
+    const r = run(...args, '--format', 'csv');
+    expect(r.code).toBe(0);
+    expect(`${r.out}\r\n`).toBe(PlanReport.csv(plan));
+    expect(r.err).toBe('');
+    expect(JSON.parse(run(...args, '--format=json').out).best).toEqual(plan.toJson().best);
+  });
+
+  test('--html and --svg write the reports and say so on stderr; stdout keeps its format', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-report-'));
+    const html = path.join(dir, 'plan.html');
+    const svg = path.join(dir, 'front.svg');
+    const r = run(...args, '--html', html, `--svg=${svg}`, '--format', 'csv');
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(html, 'utf8')).toBe(PlanReport.html(plan));
+    expect(fs.readFileSync(svg, 'utf8')).toBe(PlanReport.svg(plan));
+    expect(r.err.split('\n')).toEqual([`cdk8s-dynamo: wrote ${html}`, `cdk8s-dynamo: wrote ${svg}`]);
+    expect(r.out.split('\r\n')[0].startsWith('chosen,mode,backend')).toBe(true);
+  });
+
+  test('an unwritable report path and conflicting formats are usage errors (exit 2)', () => {
+    const bad = run(...args, '--html', path.join(os.tmpdir(), 'no-such-dir-cdk8s-dynamo', 'x.html'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/option '--html' is '.*x\.html': cannot write it \(ENOENT\)/);
+    expect(bad.out).toBe('');
+    const both = run(...args, '--json', '--format', 'csv');
+    expect(both.code).toBe(2);
+    expect(JSON.parse(both.err).error).toEqual(expect.objectContaining({ kind: 'usage', option: '--format' }));
+    const unknown = run(...args, '--format', 'xml');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("option '--format' is 'xml': allowed: text, json, csv");
   });
 });
