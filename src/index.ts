@@ -3,6 +3,7 @@
 // engines
 export * from './engines/backend';
 export * from './engines/engine-tuning';
+export * from './engines/multimodal';
 
 // model
 export * from './model/precision';

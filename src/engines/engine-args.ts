@@ -10,7 +10,7 @@ export type EngineSetting =
   | 'maxBatchSize' | 'maxNumBatchedTokens' | 'maxModelLen' | 'kvCacheDtype' | 'quantization' | 'gpuMemoryUtilization'
   | 'engineConfig' | 'bootstrapPort' | 'transferBackend' | 'host' | 'kvTransferConfig' | 'kvEventsConfig'
   | 'pageSize' | 'trustRemoteCode' | 'skipTokenizerInit' | 'metrics' | 'lora' | 'maxLoraRank' | 'loraTargetModules'
-  | 'multinode';
+  | 'multinode' | 'multimodal' | 'multimodalRole' | 'maxImagesPerPrompt' | 'embeddingCache' | 'chatTemplate' | 'radixCache';
 
 /** One setting and the spellings that set it: `value` flags take an argument, switches do not. */
 interface SettingSpellings {
@@ -29,6 +29,8 @@ const DYNAMO = [
   // Older Dynamo releases spell the role as switches.
   s('prefillWorker', '--is-prefill-worker'),
   s('decodeWorker', '--is-decode-worker'),
+  s('multimodal', '--enable-multimodal'),
+  v('embeddingCache', '--multimodal-embedding-cache-capacity-gb'),
 ];
 
 /**
@@ -53,6 +55,8 @@ const SPELLINGS: Record<Backend, readonly SettingSpellings[]> = {
     v('kvEventsConfig', '--kv-events-config'),
     s('lora', '--enable-lora'),
     v('maxLoraRank', '--max-lora-rank'),
+    s('multimodalRole', '--route-to-encoder', '--enable-mm-embeds'),
+    v('maxImagesPerPrompt', '--limit-mm-per-prompt'),
     v('multinode', '--distributed-executor-backend', '--nnodes', '--master-addr', '--master-port', '--node-rank'),
     s('multinode', '--headless'),
   ],
@@ -81,6 +85,9 @@ const SPELLINGS: Record<Backend, readonly SettingSpellings[]> = {
     s('lora', '--enable-lora'),
     v('maxLoraRank', '--max-lora-rank'),
     v('loraTargetModules', '--lora-target-modules'),
+    s('multimodalRole', '--dedicated-mm-encoder'),
+    v('chatTemplate', '--chat-template'),
+    s('radixCache', '--disable-radix-cache'),
     v('multinode', '--dist-init-addr', '--nnodes', '--node-rank'),
   ],
   [Backend.TRTLLM]: [
@@ -96,6 +103,8 @@ const SPELLINGS: Record<Backend, readonly SettingSpellings[]> = {
     v('gpuMemoryUtilization', '--free-gpu-memory-fraction'),
     // `--publish-kv-events` is the newer name of the same switch.
     s('metrics', '--publish-events-and-metrics', '--publish-kv-events'),
+    v('multimodal', '--modality'),
+    v('multimodalRole', '--encode-endpoint'),
   ],
 };
 

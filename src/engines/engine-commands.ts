@@ -14,9 +14,11 @@ import { PropError } from '../common/errors';
 const OWNED_BY: Partial<Record<EngineSetting, string>> = {
   model: 'model or modelCache',
   servedModelName: 'model',
-  role: 'the pool class (PrefillPool, DecodePool)',
+  role: 'the pool class (PrefillPool, DecodePool, EncodePool)',
   prefillWorker: 'the pool class (PrefillPool, DecodePool)',
   decodeWorker: 'the pool class (PrefillPool, DecodePool)',
+  multimodal: 'multimodal on the pool (or an EncodePool)',
+  multimodalRole: 'the graph\'s multimodal pattern (its EncodePool, PrefillPool and DecodePool)',
   tensorParallel: 'tensorParallel',
   pipelineParallel: 'pipelineParallel',
   dataParallel: 'dataParallel',
@@ -68,9 +70,10 @@ export class EngineCommands {
   /** Throws on the first setting the backend cannot run; returns the command the typed settings render (without `extraArgs`). */
   public static validate(s: EngineSettings, scope: IConstruct | string): EngineCommand {
     PropError.check(Object.values(Backend).includes(s.backend), scope, 'backend', s.backend, Object.values(Backend).join(', '));
-    PropError.check(['aggregated', 'prefill', 'decode'].includes(s.role), scope, 'role', s.role, 'aggregated, prefill, decode');
-    PropError.check(s.disaggregated === (s.role !== 'aggregated'), scope, 'role', s.role,
-      s.disaggregated ? 'prefill or decode in a disaggregated graph' : 'aggregated in a graph without prefill/decode pools');
+    PropError.check(['aggregated', 'prefill', 'decode', 'encode'].includes(s.role), scope, 'role', s.role, 'aggregated, prefill, decode, encode');
+    PropError.check(s.disaggregated === (s.role === 'prefill' || s.role === 'decode'), scope, 'role', s.role,
+      s.disaggregated ? 'prefill or decode in a disaggregated graph' : 'aggregated or encode in a graph without prefill/decode pools');
+    EngineCommands.validateMultimodal(s, scope);
     PropError.check(typeof s.model === 'string' && /^\S+$/.test(s.model), scope, 'model', s.model, 'a non-empty model id without whitespace');
     if (s.modelPath !== undefined) {
       PropError.check(/^\/\S*$/.test(s.modelPath), scope, 'modelPath', s.modelPath, 'an absolute path without whitespace');
@@ -102,6 +105,31 @@ export class EngineCommands {
     const typed = EngineCommands.renderer(s.backend)(s);
     EngineCommands.checkExtraArgs(s.backend, typed.args, s.extraArgs, scope);
     return typed;
+  }
+
+  private static validateMultimodal(s: EngineSettings, scope: IConstruct | string): void {
+    const mm = s.multimodal;
+    PropError.check(s.role !== 'encode' || mm !== undefined, scope, 'multimodal', mm, 'multimodal settings on an encode worker');
+    if (!mm) return;
+    PropError.check(s.lora === undefined || s.role !== 'encode', scope, 'lora', s.lora, 'no LoRA adapters on an encode pool',
+      'adapters apply to the language model, which the encoder does not run');
+    PropError.integer(scope, 'multimodal.maxImagesPerPrompt', mm.maxImagesPerPrompt, 1, 1024);
+    if (mm.maxImagesPerPrompt !== undefined) {
+      PropError.check(s.backend === Backend.VLLM, scope, 'multimodal.maxImagesPerPrompt', mm.maxImagesPerPrompt, 'unset on SGLang and TRT-LLM',
+        'only vLLM takes a per-prompt image limit (--limit-mm-per-prompt)');
+    }
+    const cache = mm.embeddingCacheGiB;
+    if (cache !== undefined) {
+      PropError.check(Number.isFinite(cache) && cache > 0 && cache <= 4096, scope, 'multimodal.embeddingCacheGiB', cache, 'a size in GiB above 0, at most 4096');
+      PropError.check(s.role === 'aggregated' || s.role === 'prefill', scope, 'multimodal.embeddingCacheGiB', cache,
+        'unset on encode and decode pools', 'the embedding cache sits in the worker that receives or computes the embeddings (aggregated or prefill)');
+    }
+    if (mm.chatTemplate !== undefined) {
+      PropError.check(typeof mm.chatTemplate === 'string' && /^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(mm.chatTemplate), scope, 'multimodal.chatTemplate',
+        mm.chatTemplate, 'an SGLang chat template name such as \'qwen2-vl\'');
+      PropError.check(s.backend === Backend.SGLANG && (s.role === 'encode' || s.role === 'aggregated'), scope, 'multimodal.chatTemplate', mm.chatTemplate,
+        'unset except on SGLang encode and aggregated pools', 'only SGLang\'s encode (or single EPD) worker applies a chat template of its own; the others get the frontend\'s');
+    }
   }
 
   /**

@@ -1,11 +1,13 @@
 import { Backend } from './backend';
 import { EngineTuning } from './engine-tuning';
+import { MultimodalEngineSettings } from './multimodal';
 
 /**
- * What a worker does in the graph: serve whole requests, or one half of a disaggregated pair.
+ * What a worker does in the graph: serve whole requests, one half of a disaggregated pair, or encode the images of
+ * multimodal requests for the language-model workers.
  * @internal
  */
-export type WorkerRole = 'aggregated' | 'prefill' | 'decode';
+export type WorkerRole = 'aggregated' | 'prefill' | 'decode' | 'encode';
 
 /**
  * Typed engine settings of one worker pool: the pool's `EngineTuning` with parallelism and extra flags resolved, plus
@@ -16,8 +18,10 @@ export type WorkerRole = 'aggregated' | 'prefill' | 'decode';
 export interface EngineSettings extends EngineTuning {
   readonly backend: Backend;
   readonly role: WorkerRole;
-  /** True when the graph runs separate prefill and decode pools. */
+  /** True for the prefill and decode workers of a graph with separate prefill and decode pools. */
   readonly disaggregated: boolean;
+  /** Present on the workers of a multimodal graph (always on encode workers). */
+  readonly multimodal?: MultimodalEngineSettings;
   /** Hugging Face id; always the name clients use (served model name). */
   readonly model: string;
   /** Local path of the weights when they come from a model-cache mount. */

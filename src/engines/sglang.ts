@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { ArgList } from './arg-list';
 import { Backend } from './backend';
 import { EngineCommand, EngineSettings } from './engine-settings';
+import { MultimodalPattern } from './multimodal';
 import { QuantizationFlags } from './quantization-flags';
 import { PropError } from '../common/errors';
 import { KvCacheDtype } from '../model/precision';
@@ -30,7 +31,20 @@ export class SglangCommand {
     PropError.check(taken === undefined, scope, 'bootstrapPort', port, `a port other than ${Object.keys(WORKER_PORTS).join(', ')}`, `${port} is ${taken} of every worker pod`);
   }
 
+  /** SGLang's encode worker applies the chat template itself; Qwen2-VL and Qwen2.5-VL need SGLang's `qwen2-vl`. */
+  public static defaultChatTemplate(model: string): string | undefined {
+    return /qwen2(\.5)?-vl/i.test(model) ? 'qwen2-vl' : undefined;
+  }
+
   public static render(s: EngineSettings): EngineCommand {
+    const mm = s.multimodal;
+    const pattern = mm?.pattern;
+    const encode = s.role === 'encode';
+    // Workers fed embeddings by a separate encode worker (SGLang's E/P/D is decode-first: both prefill and decode take them).
+    const dedicatedEncoder = (pattern === MultimodalPattern.E_PD && s.role === 'aggregated') || (pattern === MultimodalPattern.E_P_D && s.disaggregated);
+    const mode = encode ? 'encode' : s.disaggregated ? s.role : dedicatedEncoder ? 'pd' : undefined;
+    // The worker that first sees embeddings from the encoder cannot reuse cached prefixes of image tokens.
+    const noRadix = dedicatedEncoder && s.role !== 'decode';
     const args = new ArgList()
       .opt('--model-path', s.modelPath ?? s.model)
       .opt('--served-model-name', s.model)
@@ -50,12 +64,17 @@ export class SglangCommand {
       .opt('--kv-cache-dtype', s.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8_e4m3' : undefined)
       .opt('--quantization', s.quantization ? QuantizationFlags.method(s.quantization) : undefined)
       .opt('--mem-fraction-static', s.gpuMemoryUtilization)
-      .opt('--disaggregation-mode', s.disaggregated ? s.role : undefined)
-      .opt('--disaggregation-transfer-backend', s.disaggregated ? 'nixl' : undefined)
+      .flag('--enable-multimodal', mm !== undefined)
+      .flag('--dedicated-mm-encoder', dedicatedEncoder)
+      .opt('--chat-template', mm?.chatTemplate ?? (encode ? SglangCommand.defaultChatTemplate(s.model) : undefined))
+      .flag('--disable-radix-cache', noRadix)
+      .opt('--multimodal-embedding-cache-capacity-gb', mm?.embeddingCacheGiB)
+      .opt('--disaggregation-mode', mode)
+      .opt('--disaggregation-transfer-backend', s.disaggregated || dedicatedEncoder ? 'nixl' : undefined)
       .opt('--disaggregation-bootstrap-port', s.disaggregated ? s.bootstrapPort ?? SGLANG_BOOTSTRAP_PORT : undefined)
       // The bootstrap server must listen on the pod IP, not loopback.
       .opt('--host', s.disaggregated ? '0.0.0.0' : undefined)
-      .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
+      .opt('--kv-events-config', s.kvEvents && !encode ? KV_EVENTS : undefined)
       // SGLang exports its Prometheus metrics (queue, KV usage, TTFT) only with this flag; autoscaling and dashboards read them.
       .flag('--enable-metrics')
       .flag('--enable-lora', !!s.lora)

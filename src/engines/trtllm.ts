@@ -3,13 +3,20 @@ import { ArgList } from './arg-list';
 import { Backend } from './backend';
 import { EngineMemory } from './engine-memory';
 import { EngineCommand, EngineSettings } from './engine-settings';
+import { MultimodalPattern } from './multimodal';
 import { KvCacheDtype } from '../model/precision';
 
 /** Where the pool mounts the engine ConfigMap. */
 const TRTLLM_CONFIG_DIR = '/etc/dynamo/trtllm';
 
 /** Upstream names the files after the role. */
-const FILE_NAME = { aggregated: 'agg.yaml', prefill: 'prefill.yaml', decode: 'decode.yaml' } as const;
+const FILE_NAME = { aggregated: 'agg.yaml', prefill: 'prefill.yaml', decode: 'decode.yaml', encode: 'encode.yaml' } as const;
+
+/**
+ * The encode worker's endpoint. The operator sets `DYN_NAMESPACE` (`<namespace>-<graph>`) in the container, and
+ * Kubernetes expands `$(DYN_NAMESPACE)` in the arguments, so the endpoint follows the graph wherever it is applied.
+ */
+const ENCODE_ENDPOINT = 'dyn://$(DYN_NAMESPACE).encode.generate';
 
 /**
  * `python3 -m dynamo.trtllm` command line. TRT-LLM reads its engine settings from an `--extra-engine-args` YAML,
@@ -19,14 +26,19 @@ const FILE_NAME = { aggregated: 'agg.yaml', prefill: 'prefill.yaml', decode: 'de
 export class TrtllmCommand {
   public static render(s: EngineSettings): EngineCommand {
     const file = { fileName: FILE_NAME[s.role], mountPath: TRTLLM_CONFIG_DIR, content: TrtllmCommand.engineConfig(s) };
+    const encode = s.role === 'encode';
     const args = new ArgList()
       .opt('--model-path', s.modelPath ?? s.model)
       .opt('--served-model-name', s.model)
       .opt('--extra-engine-args', `${file.mountPath}/${file.fileName}`)
+      .flag('--enable-multimodal', s.multimodal !== undefined)
       .opt('--disaggregation-mode', s.role === 'aggregated' ? undefined : s.role)
+      // TRT-LLM's E/P/D is prefill-first: the prefill worker calls the encoder.
+      .opt('--encode-endpoint', s.multimodal?.pattern === MultimodalPattern.E_P_D && s.role === 'prefill' ? ENCODE_ENDPOINT : undefined)
+      .opt('--multimodal-embedding-cache-capacity-gb', s.multimodal?.embeddingCacheGiB)
       // Without it TRT-LLM exports no engine metrics (autoscaling and dashboards read them); the KV events it also
-      // publishes are simply unused when the frontend does not route by KV.
-      .flag('--publish-events-and-metrics')
+      // publishes are simply unused when the frontend does not route by KV. An encoder has neither.
+      .flag('--publish-events-and-metrics', !encode)
       .toArray();
     // The operator launches multinode TRT-LLM through mpirun, and the runtime images run as root.
     const env = s.nodeCount > 1
@@ -37,6 +49,11 @@ export class TrtllmCommand {
 
   /** The `--extra-engine-args` YAML (LLM API keys), deterministic key order. */
   public static engineConfig(s: EngineSettings): string {
+    if (s.role === 'encode') {
+      // The encoder runs the vision tower only: no KV cache, no scheduling limits of the language model.
+      const encoder = { tensor_parallel_size: s.tensorParallel, pipeline_parallel_size: s.pipelineParallel, trust_remote_code: true };
+      return stringify(encoder, { lineWidth: 0 });
+    }
     const kvCacheConfig = {
       free_gpu_memory_fraction: s.gpuMemoryUtilization ?? EngineMemory.defaultFraction(Backend.TRTLLM, s.tensorParallel),
       ...(s.kvCacheDtype === KvCacheDtype.FP8 ? { dtype: 'fp8' } : {}),

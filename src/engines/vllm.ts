@@ -1,5 +1,6 @@
 import { ArgList } from './arg-list';
 import { EngineCommand, EngineSettings } from './engine-settings';
+import { MultimodalPattern } from './multimodal';
 import { QuantizationFlags } from './quantization-flags';
 import { KvCacheDtype } from '../model/precision';
 
@@ -18,6 +19,16 @@ export const VLLM_LORA_RANKS: readonly number[] = [1, 8, 16, 32, 64, 128, 256, 3
  */
 export class VllmCommand {
   public static render(s: EngineSettings): EngineCommand {
+    const mm = s.multimodal;
+    const pattern = mm?.pattern;
+    // The worker that calls the encoder: the PD worker of E/PD, the prefill worker of E/P/D (vLLM is prefill-first).
+    const routesToEncoder = (pattern === MultimodalPattern.E_PD && s.role === 'aggregated') || (pattern === MultimodalPattern.E_P_D && s.role === 'prefill');
+    // Workers that take embeddings instead of images: the one fed by the encoder, and every decode worker.
+    const mmEmbeds = mm !== undefined && (routesToEncoder || s.role === 'decode');
+    const mode = s.role === 'aggregated' ? (routesToEncoder ? 'pd' : undefined) : s.role;
+    // In E/P/D the encoder writes embeddings through the same NIXL connector as the KV hand-off.
+    const kvTransfer = s.disaggregated || (s.role === 'encode' && pattern === MultimodalPattern.E_P_D);
+    const encode = s.role === 'encode';
     const args = new ArgList()
       .opt('--model', s.modelPath ?? s.model)
       .opt('--served-model-name', s.modelPath ? s.model : undefined)
@@ -32,12 +43,20 @@ export class VllmCommand {
       .opt('--kv-cache-dtype', s.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8' : undefined)
       .opt('--quantization', s.quantization ? QuantizationFlags.method(s.quantization) : undefined)
       .opt('--gpu-memory-utilization', s.gpuMemoryUtilization)
-      .opt('--disaggregation-mode', s.role === 'aggregated' ? undefined : s.role)
-      .opt('--kv-transfer-config', s.disaggregated ? NIXL_KV_TRANSFER : undefined)
-      .opt('--kv-events-config', s.kvEvents ? KV_EVENTS : undefined)
+      .flag('--enable-multimodal', mm !== undefined)
+      .opt('--disaggregation-mode', mode)
+      .flag('--route-to-encoder', routesToEncoder)
+      .flag('--enable-mm-embeds', mmEmbeds)
+      .opt('--limit-mm-per-prompt', mm?.maxImagesPerPrompt !== undefined ? JSON.stringify({ image: mm.maxImagesPerPrompt }) : undefined)
+      .opt('--multimodal-embedding-cache-capacity-gb', mm?.embeddingCacheGiB)
+      .opt('--kv-transfer-config', kvTransfer ? NIXL_KV_TRANSFER : undefined)
+      // An encoder holds no KV cache to publish.
+      .opt('--kv-events-config', s.kvEvents && !encode ? KV_EVENTS : undefined)
       .flag('--enable-lora', !!s.lora)
       .opt('--max-lora-rank', s.lora?.maxRank)
       .toArray();
-    return { command: ['python3', '-m', 'dynamo.vllm'], args, env: [], configFiles: [] };
+    // Upstream's encode launchers run the encoder on vLLM's V1 model runner.
+    const env = encode ? [{ name: 'VLLM_USE_V2_MODEL_RUNNER', value: '0' }] : [];
+    return { command: ['python3', '-m', 'dynamo.vllm'], args, env, configFiles: [] };
   }
 }

@@ -95,7 +95,9 @@ describe('extraArgs cannot set what the typed props own, in any spelling', () =>
   const OWNED: Array<[EngineSetting, RegExp]> = [
     ['model', /set model or modelCache instead/],
     ['servedModelName', /set model instead/],
-    ['role', /set the pool class \(PrefillPool, DecodePool\) instead/],
+    ['role', /set the pool class \(PrefillPool, DecodePool, EncodePool\) instead/],
+    ['multimodal', /set multimodal on the pool \(or an EncodePool\) instead/],
+    ['multimodalRole', /set the graph's multimodal pattern/],
     ['tensorParallel', /set tensorParallel instead/],
     ['pipelineParallel', /set pipelineParallel instead/],
     ['dataParallel', /set dataParallel instead/],

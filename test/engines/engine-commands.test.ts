@@ -294,7 +294,7 @@ describe('validation names scope, setting, value and what is allowed', () => {
     ['SGLang --tp in extraArgs', { backend: Backend.SGLANG, extraArgs: ['--tp', '8'] }, /'extraArgs' is '--tp':.*set tensorParallel instead/],
     ['served model name in extraArgs', { backend: Backend.SGLANG, extraArgs: ['--served-model-name=foo'] }, /'extraArgs' is '--served-model-name=foo':.*set model instead/],
     ['TRT-LLM engine YAML in extraArgs', { backend: Backend.TRTLLM, extraArgs: ['--extra-engine-args', '/x.yaml'] }, /'extraArgs' is '--extra-engine-args':.*engine YAML/],
-    ['role in extraArgs', { extraArgs: ['--disaggregation-mode', 'prefill'] }, /set the pool class \(PrefillPool, DecodePool\) instead/],
+    ['role in extraArgs', { extraArgs: ['--disaggregation-mode', 'prefill'] }, /set the pool class \(PrefillPool, DecodePool, EncodePool\) instead/],
     // operator-facts §3: the operator appends these to each pod of a multinode engine.
     ['vLLM --nnodes in extraArgs', { extraArgs: ['--nnodes', '2'] }, /'extraArgs' is '--nnodes': the operator adds the multinode launch flags to each pod itself\. allowed: .*set nodeCount instead/],
     ['SGLang --dist-init-addr in extraArgs', { backend: Backend.SGLANG, extraArgs: ['--dist-init-addr', 'x:1'] }, /'extraArgs' is '--dist-init-addr':.*set nodeCount instead/],
