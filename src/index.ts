@@ -33,6 +33,8 @@ export * from './graph/worker-pool';
 export * from './graph/aggregated-pool';
 export * from './graph/prefill-pool';
 export * from './graph/decode-pool';
+export * from './graph/encode-pool';
+export * from './graph/multimodal-options';
 export * from './graph/sla-graph';
 export * from './graph/model-cache';
 export * from './graph/frontend-disruption-budget';

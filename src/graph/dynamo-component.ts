@@ -354,8 +354,7 @@ export abstract class DynamoComponent extends Construct {
   public _plan(): ComponentPlan {
     const d = this._details();
     const image = this.image;
-    const usesGraphImage = this.props.image === undefined && this._defaultImage() === undefined;
-    const explicitVersion = this.props.runtimeVersionOverride ?? (usesGraphImage ? this.graph.runtimeVersionOverride : undefined);
+    const explicitVersion = this.explicitRuntimeVersion();
     const p = this.props;
     // A wrapper command runs the component's program, which then follows as its arguments.
     const program = d.command ?? this._program();
@@ -401,10 +400,24 @@ export abstract class DynamoComponent extends Construct {
   }
 
   /**
+   * The Dynamo runtime version of the component's image, when its tag or an override states it.
+   * @internal
+   */
+  public _runtimeVersion(): string | undefined {
+    return DynamoRuntime._version(this.image, this.explicitRuntimeVersion());
+  }
+
+  /**
    * The component-specific part of the plan, computed at synth.
    * @internal
    */
   public abstract _details(): ComponentDetails;
+
+  /** The component's `runtimeVersionOverride`, or the graph's when the component runs the graph's image. */
+  private explicitRuntimeVersion(): string | undefined {
+    const usesGraphImage = this.props.image === undefined && this._defaultImage() === undefined;
+    return this.props.runtimeVersionOverride ?? (usesGraphImage ? this.graph.runtimeVersionOverride : undefined);
+  }
 
   /**
    * The program the operator runs in the main container when the component renders no command (the frontend's

@@ -1,4 +1,5 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { ComponentPlan, GraphPlan } from './component-plan';
 import { ComponentType, WORKER_COMPONENT_TYPES } from './component-type';
@@ -17,6 +18,7 @@ import { SlaPlanReportFile } from './sla-plan-report-file';
 import type { WorkerPool } from './worker-pool';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
+import { MultimodalPattern, MultimodalSupport } from '../engines/multimodal';
 import { PlanResult } from '../optimizer/plan-result';
 import { PolicyPack, PolicyPackProps } from '../policy/policy-pack';
 
@@ -159,6 +161,13 @@ export class DynamoGraph extends Construct {
     return graph;
   }
 
+  /** True when MAJOR.MINOR.PATCH `version` comes before `minimum`. */
+  private static olderThan(version: string, minimum: string): boolean {
+    const [a, b] = [version, minimum].map(v => v.split('.').map(Number));
+    for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
+  }
+
   /** `metadata.name` of the DGD. */
   public readonly name: string;
   /** Inference engine of the workers. */
@@ -250,6 +259,19 @@ export class DynamoGraph extends Construct {
     return this.registered.some(c => c.type === ComponentType.PREFILL || c.type === ComponentType.DECODE);
   }
 
+  /**
+   * The multimodal pattern the pools make, or undefined for a text-only graph: an `EncodePool` with an
+   * `AggregatedPool` is E/PD, with prefill and decode pools E/P/D; without one, multimodal prefill and decode pools
+   * are EP/D and a multimodal `AggregatedPool` EPD.
+   */
+  public get multimodalPattern(): MultimodalPattern | undefined {
+    const pools = this.workerPools;
+    const encoder = pools.some(p => p._role === 'encode');
+    if (!encoder && !pools.some(p => p.multimodal)) return undefined;
+    if (encoder) return this.disaggregated ? MultimodalPattern.E_P_D : MultimodalPattern.E_PD;
+    return this.disaggregated ? MultimodalPattern.EP_D : MultimodalPattern.EPD;
+  }
+
   /** True when the frontend routes by KV-cache overlap, so workers must publish KV events. */
   public get kvRouting(): boolean {
     return this.frontend?.routerMode === RouterMode.KV;
@@ -330,6 +352,15 @@ export class DynamoGraph extends Construct {
     return this.props.env?.[name];
   }
 
+
+  /**
+   * Env of every component that fetches or forwards media, from the frontend's multimodal options.
+   * @internal
+   */
+  public _multimodalEnv(): k8s.EnvVar[] {
+    return this.frontend?._multimodalEnv() ?? [];
+  }
+
   /**
    * The DGD `spec`, laid out for the graph's API version (or another one: the v1alpha1/v1beta1 equivalence tests
    * render one construct tree both ways).
@@ -363,10 +394,12 @@ export class DynamoGraph extends Construct {
         'a disaggregated graph with both a PrefillPool and a DecodePool, or an AggregatedPool alone',
         `it has a ${present} but no ${missing}`).message);
     }
-    if (has(ComponentType.WORKER) && this.disaggregated) {
+    const languagePools = this.workerPools.filter(p => p._role !== 'encode');
+    if (languagePools.some(p => p.type === ComponentType.WORKER) && this.disaggregated) {
       errors.push(PropError.invalid(this, 'components', comps.map(c => `${c.componentName}:${c.type}`),
         'either AggregatedPools or PrefillPool + DecodePool, not both', 'aggregated and disaggregated workers cannot share one frontend').message);
     }
+    errors.push(...this.validateMultimodal(languagePools));
     for (const c of comps) {
       const isWorker = WORKER_COMPONENT_TYPES.includes(c.type);
       const objectName = `${this.name}-${c.componentName.toLowerCase()}`;
@@ -374,6 +407,44 @@ export class DynamoGraph extends Construct {
       if (objectName.length > max) {
         errors.push(PropError.invalid(this, 'name', this.name, `graph name + '-' + component name of at most ${max} characters`,
           `the operator names objects of component '${c.componentName}' '${objectName}' (${objectName.length} characters)${isWorker ? ` plus a ${WORKER_HASH_SUFFIX}-character hash` : ''}`).message);
+      }
+    }
+    return errors;
+  }
+
+  private validateMultimodal(languagePools: WorkerPool[]): string[] {
+    const pattern = this.multimodalPattern;
+    const frontend = this.frontend;
+    if (pattern === undefined) {
+      return frontend?.multimodal ? [PropError.invalid(frontend, 'multimodal', frontend.multimodal,
+        'unset, or a graph with multimodal pools (multimodal on a pool, or an EncodePool)', 'the graph\'s workers reject requests with media').message] : [];
+    }
+    const errors: string[] = [];
+    const describe = (pools: WorkerPool[]) => pools.map(p => `${p.componentName}:${p.constructor.name}`);
+    if (!MultimodalSupport.supports(this.backend, pattern)) {
+      errors.push(PropError.invalid(this, 'components', describe(this.workerPools),
+        `the patterns ${this.backend} runs: ${MultimodalSupport.patterns(this.backend).join(', ')}`,
+        `its pools make the ${pattern} pattern, which the upstream support matrix does not list for ${this.backend}`).message);
+    }
+    const encoders = this.workerPools.filter(p => p._role === 'encode');
+    if (encoders.length > 1) {
+      errors.push(PropError.invalid(this, 'components', describe(encoders), 'one EncodePool per graph',
+        'every encode worker registers the same endpoint (<namespace>.encode.generate), so two pools would be one').message);
+    }
+    if (languagePools.length === 0) {
+      errors.push(PropError.invalid(this, 'components', describe(encoders), 'an EncodePool with a multimodal AggregatedPool, or PrefillPool and DecodePool',
+        'an encode worker only feeds language-model workers').message);
+    }
+    const textOnly = languagePools.filter(p => !p.multimodal);
+    if (textOnly.length > 0) {
+      errors.push(PropError.invalid(this, 'components', describe(textOnly), 'multimodal set on every language-model pool of a multimodal graph (multimodal: {} for the defaults)',
+        `the graph is ${pattern}, and a text-only pool rejects the image requests routed to it`).message);
+    }
+    for (const pool of this.workerPools.filter(p => p.multimodal)) {
+      const version = pool._runtimeVersion();
+      if (version !== undefined && DynamoGraph.olderThan(version, MultimodalSupport.MIN_RUNTIME_VERSION)) {
+        errors.push(PropError.invalid(pool, 'image', pool.image, `a Dynamo runtime of ${MultimodalSupport.MIN_RUNTIME_VERSION} or later`,
+          `runtime ${version} predates the --enable-multimodal and --disaggregation-mode encode flags this graph renders`).message);
       }
     }
     return errors;

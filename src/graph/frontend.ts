@@ -1,8 +1,10 @@
+import { k8s } from 'cdk8s-plus-33';
 import { ComponentResourceDefaults, ComponentResources } from './component-resources';
 import { ComponentType } from './component-type';
 import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynamo-component';
 import type { DynamoGraph } from './dynamo-graph';
 import { HealthCheckOptions, HealthChecks } from './health-checks';
+import { FrontendMultimodalOptions } from './multimodal-options';
 import { PropError } from '../common/errors';
 
 /** The frontend reads its router mode from this variable (operator-facts §5, KV router). */
@@ -37,6 +39,12 @@ export interface FrontendProps extends DynamoComponentProps, HealthCheckOptions 
    * @default - 2 CPU, 4 GiB memory, 1 GiB ephemeral storage
    */
   readonly resources?: ComponentResources;
+  /**
+   * How the graph fetches and carries images, for a graph with multimodal pools. The frontend itself needs no flag
+   * to take media: these settings reach it and every multimodal worker.
+   * @default - the runtime's media defaults
+   */
+  readonly multimodal?: FrontendMultimodalOptions;
 }
 
 /**
@@ -46,6 +54,8 @@ export interface FrontendProps extends DynamoComponentProps, HealthCheckOptions 
 export class Frontend extends DynamoComponent {
   /** Request routing. */
   public readonly routerMode: RouterMode;
+  /** Media settings of a multimodal graph, if given. */
+  public readonly multimodal?: FrontendMultimodalOptions;
   private readonly health: HealthCheckOptions;
   private readonly resources: ComponentResources;
 
@@ -65,6 +75,26 @@ export class Frontend extends DynamoComponent {
       'routerMode (RouterMode.KV, ROUND_ROBIN, RANDOM) instead of the env variable', 'the worker pools follow routerMode');
     this.health = props;
     this.resources = props.resources ?? {};
+    this.multimodal = props.multimodal;
+    const size = props.multimodal?.maxMessageSize;
+    if (size !== undefined) {
+      const bytes = size.toKibibytes() * 1024;
+      PropError.check(Number.isInteger(bytes) && bytes >= 1024 ** 2 && bytes <= 2 ** 31 - 1, this, 'multimodal.maxMessageSize', `${size.toKibibytes()}Ki`,
+        'from 1 MiB to 2 GiB - 1 byte, in whole KiB');
+    }
+  }
+
+  /**
+   * The env of the media settings, for the frontend and every multimodal worker.
+   * @internal
+   */
+  public _multimodalEnv(): k8s.EnvVar[] {
+    const mm = this.multimodal;
+    if (!mm) return [];
+    return [
+      ...(mm.allowInternalMediaUrls ? [{ name: 'DYN_MM_ALLOW_INTERNAL', value: '1' }] : []),
+      ...(mm.maxMessageSize ? [{ name: 'DYN_TCP_MAX_MESSAGE_SIZE', value: String(mm.maxMessageSize.toKibibytes() * 1024) }] : []),
+    ];
   }
 
   /** @internal */
@@ -76,7 +106,7 @@ export class Frontend extends DynamoComponent {
   public _details(): ComponentDetails {
     const probes = HealthChecks.frontend(this.health);
     return {
-      env: [{ name: ROUTER_MODE_ENV, value: this.routerMode }],
+      env: [{ name: ROUTER_MODE_ENV, value: this.routerMode }, ...this._multimodalEnv()],
       resources: ComponentResourceDefaults.render(this.resources, { cpu: '2', memory: '4Gi', ephemeralStorage: '1Gi' }),
       startupProbe: probes.startup,
       livenessProbe: probes.liveness,

@@ -48,6 +48,17 @@ export class DynamoRuntime {
       `the operator requires it because image '${image}' has no semver tag`);
   }
 
+  /**
+   * The Dynamo runtime version (MAJOR.MINOR.PATCH) an image runs: the explicit override, else the version its tag
+   * starts with; undefined when neither says.
+   * @internal
+   */
+  public static _version(image: string, explicit: string | undefined): string | undefined {
+    if (explicit !== undefined) return explicit;
+    const tag = DynamoRuntime._tag(image);
+    return tag === undefined ? undefined : VERSION_PREFIX.exec(tag)?.[1];
+  }
+
   /** Validates an image reference early: non-empty and no whitespace. @internal */
   public static _checkImage(scope: IConstruct, prop: string, image: string | undefined): void {
     if (image === undefined) return;

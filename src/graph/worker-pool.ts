@@ -8,12 +8,14 @@ import { ComponentDetails, DynamoComponent, DynamoComponentProps } from './dynam
 import type { DynamoGraph } from './dynamo-graph';
 import { HealthCheckOptions, HealthChecks, PROBE_PROPS } from './health-checks';
 import { ModelCache } from './model-cache';
+import { MultimodalOptions } from './multimodal-options';
 import { PodOverrides } from './pod-overrides';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { EngineCommands } from '../engines/engine-commands';
 import { EngineCommand, EngineConfigFile, EngineSettings, WorkerRole } from '../engines/engine-settings';
 import { EngineTuning } from '../engines/engine-tuning';
+import { MultimodalEngineSettings } from '../engines/multimodal';
 import { GpuPlacement, GpuPod } from '../gpu/gpu-pod';
 import { GpuProfile } from '../gpu/gpu-profile';
 import { GpuRequest } from '../gpu/gpu-request';
@@ -75,6 +77,13 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
    * from the Hub (no model cache, no claim over the Hugging Face cache): the download lands on the node's disk
    */
   readonly resources?: ComponentResources;
+  /**
+   * Serve requests with images: the engine takes media (`--enable-multimodal`) and the role flags of the graph's
+   * multimodal pattern (`DynamoGraph.multimodalPattern`). Every language-model pool of a multimodal graph sets it;
+   * `{}` takes the defaults. The model must be a vision-language model (the catalog's, or any model outside it).
+   * @default - text only
+   */
+  readonly multimodal?: MultimodalOptions;
 }
 
 /**
@@ -118,6 +127,8 @@ export abstract class WorkerPool extends DynamoComponent {
   public readonly architecture?: ModelArchitecture;
   /** The model cache the weights come from, if any. */
   public readonly modelCache?: ModelCache;
+  /** Multimodal settings, when the pool takes images. */
+  public readonly multimodal?: MultimodalOptions;
   private readonly role: WorkerRole;
   private readonly poolProps: WorkerPoolProps;
   private lora?: { readonly maxRank: number };
@@ -128,7 +139,7 @@ export abstract class WorkerPool extends DynamoComponent {
    * @param graph the graph the pool joins as a component
    * @param id construct id, unique within the graph; the default component name
    * @param type the DGD component type (worker, prefill or decode)
-   * @param role what each engine does: serve whole requests, or prefill or decode in a disaggregated pair
+   * @param role what each engine does: serve whole requests, prefill or decode in a disaggregated pair, or encode images
    * @param props model, GPU, engine tuning, scheduling and resources of the pool
    */
   protected constructor(graph: DynamoGraph, id: string, type: ComponentType, role: WorkerRole, props: WorkerPoolProps) {
@@ -136,6 +147,7 @@ export abstract class WorkerPool extends DynamoComponent {
     this.role = role;
     this.poolProps = props;
     this.model = props.model;
+    this.multimodal = role === 'encode' ? props.multimodal ?? {} : props.multimodal;
     this.backend = props.backend ?? graph.backend;
     PropError.check(this.backend === graph.backend, this, 'backend', this.backend, `the graph's backend '${graph.backend}'`,
       'one graph runs one engine (DGD backendFramework)');
@@ -145,6 +157,10 @@ export abstract class WorkerPool extends DynamoComponent {
     this.gpuRequest = props.gpuRequest ?? (props.gpu ? GpuRequest.whole(props.gpu) : GpuRequest.anyGpu());
     this.architecture = props.architecture ?? ModelArchitecture.tryOf(props.model);
     this.modelCache = props.modelCache;
+    if (this.multimodal && props.architecture === undefined && this.architecture) {
+      PropError.check(this.architecture.visionEncoder !== undefined, this, 'model', props.model,
+        'a vision-language model (or one outside the catalog)', `${this.architecture.name} is a text-only model in the catalog and takes no images`);
+    }
 
     // Validate the engine settings now, so a bad prop fails at the line that set it.
     const settings = this.settings(false);
@@ -196,6 +212,15 @@ export abstract class WorkerPool extends DynamoComponent {
   }
 
   /**
+   * What the pool's engines do in the graph.
+   * @internal
+   */
+  public get _role(): WorkerRole {
+    return this.role;
+  }
+
+
+  /**
    * Node selector, affinity and tolerations of the pool's pods (the model cache's download Job reuses them).
    * @internal
    */
@@ -225,7 +250,7 @@ export abstract class WorkerPool extends DynamoComponent {
       command: command.command,
       args: command.args,
       workingDir: command.workingDir,
-      env: command.env,
+      env: [...command.env, ...(this.multimodal ? this.graph._multimodalEnv() : [])],
       resources,
       claimMounts: cache ? [{ claimName: cache.claimName, mountPath: cache.mountPath }] : [],
       volumes: [
@@ -262,7 +287,9 @@ export abstract class WorkerPool extends DynamoComponent {
   private intentAnnotations(): { [key: string]: string } {
     const p = this.poolProps;
     const arch = this.architecture;
-    const maxModelLen = p.maxModelLen ?? arch?.maxContextLength;
+    // An encoder loads the vision tower only and keeps no KV cache: no length, and the encoder's weights.
+    const encode = this.role === 'encode';
+    const maxModelLen = encode ? undefined : p.maxModelLen ?? arch?.maxContextLength;
     const annotations: { [key: string]: string } = {
       [IntentAnnotations.MODEL]: this.model,
       [IntentAnnotations.TENSOR_PARALLEL]: String(p.tensorParallel ?? 1),
@@ -270,6 +297,11 @@ export abstract class WorkerPool extends DynamoComponent {
     };
     if (maxModelLen !== undefined) annotations[IntentAnnotations.MAX_MODEL_LEN] = String(maxModelLen);
     if (this.gpuRequest.memoryGiB !== undefined) annotations[IntentAnnotations.GPU_MEMORY_GIB] = String(this.gpuRequest.memoryGiB);
+    if (encode) {
+      const encoder = arch?.visionEncoder;
+      if (encoder) annotations[IntentAnnotations.WEIGHTS_GIB] = String(Math.ceil(encoder.weightBytes() / GIB * 100) / 100);
+      return annotations;
+    }
     if (arch) {
       // Rounded up, so the rules never under-estimate; sliding-window layers count what a max-length sequence keeps.
       const weightsGiB = arch.weightBytes(p.quantization ?? arch.quantization) / GIB;
@@ -302,6 +334,7 @@ export abstract class WorkerPool extends DynamoComponent {
     if (download !== undefined) return download;
     const arch = this.architecture;
     if (!arch) return undefined;
+    if (this.role === 'encode') return arch.visionEncoder?.weightBytes();
     const p = this.poolProps;
     const shards = (p.tensorParallel ?? 1) * (p.pipelineParallel ?? 1);
     return arch.weightBytes(arch.quantization) * Math.min(1, this.gpusPerPod / shards);
@@ -316,7 +349,8 @@ export abstract class WorkerPool extends DynamoComponent {
     return {
       backend: this.backend,
       role: this.role,
-      disaggregated: this.role !== 'aggregated',
+      disaggregated: this.role === 'prefill' || this.role === 'decode',
+      multimodal: this.multimodalSettings(),
       model: p.model,
       modelPath: p.modelCache?.modelPath,
       tensorParallel: p.tensorParallel ?? 1,
@@ -336,6 +370,11 @@ export abstract class WorkerPool extends DynamoComponent {
       lora: this.lora,
       extraArgs: p.extraArgs ?? [],
     };
+  }
+
+  private multimodalSettings(): MultimodalEngineSettings | undefined {
+    const mm = this.multimodal;
+    return mm ? { ...mm, pattern: this.graph.multimodalPattern } : undefined;
   }
 
   private resolveNodeCount(engineGpus: number): number {
@@ -375,6 +414,10 @@ export abstract class WorkerPool extends DynamoComponent {
     if (!arch) return;
     const p = this.poolProps;
     const tp = p.tensorParallel ?? 1;
+    if (this.role === 'encode') {
+      this.checkEncoder(arch, tp);
+      return;
+    }
     PropError.check(arch.numAttentionHeads % tp === 0, this, 'tensorParallel', tp,
       `a divisor of the model's ${arch.numAttentionHeads} attention heads`, `${arch.name} cannot split its heads evenly`);
     if (!arch.isMla) {
@@ -392,5 +435,17 @@ export abstract class WorkerPool extends DynamoComponent {
     PropError.check(perGpu <= memoryGiB * GIB, this, 'tensorParallel', tp,
       `a parallelism that leaves at most ${memoryGiB} GiB of weights per ${this.gpuRequest} (needs about ${Math.ceil(arch.weightBytes(quantization) / (memoryGiB * GIB))} GPUs)`,
       `${arch.name} (${quantization}) weighs ${(arch.weightBytes(quantization) / GIB).toFixed(1)} GiB, ${(perGpu / GIB).toFixed(1)} GiB per GPU`);
+  }
+
+  /** An encode worker shards the vision encoder, not the language model: its heads and weights are what must fit. */
+  private checkEncoder(arch: ModelArchitecture, tp: number): void {
+    const encoder = arch.visionEncoder;
+    if (!encoder) return;
+    PropError.check(encoder.numAttentionHeads % tp === 0, this, 'tensorParallel', tp,
+      `a divisor of the vision encoder's ${encoder.numAttentionHeads} attention heads`, `${arch.name}'s encoder cannot split its heads evenly`);
+    const memoryGiB = this.gpuRequest.memoryGiB;
+    const perGpu = encoder.weightBytes() / tp;
+    PropError.check(memoryGiB === undefined || perGpu <= memoryGiB * GIB, this, 'gpu', this.gpuRequest.toString(),
+      `a GPU with more than ${(perGpu / GIB).toFixed(1)} GiB`, `${arch.name}'s vision encoder weighs ${(encoder.weightBytes() / GIB).toFixed(1)} GiB`);
   }
 }

@@ -221,7 +221,8 @@ export class DynamoModel extends Construct {
 
   /** Turns LoRA on in the graph's pools serving the base model; pools added later are reported at synth. */
   private attach(graph: DynamoGraph): void {
-    const serving = () => graph.components.filter((c): c is WorkerPool => c instanceof WorkerPool && c.model === this.baseModelName);
+    // Adapters apply to the language model: an encode pool of the same checkpoint runs none.
+    const serving = () => graph.components.filter((c): c is WorkerPool => c instanceof WorkerPool && c.model === this.baseModelName && c._role !== 'encode');
     const attached = serving();
     PropError.check(attached.length > 0, this, 'baseModelName', this.baseModelName,
       `the model of a worker pool of graph '${graph.name}' (${[...new Set(DynamoModel.pools(graph).map(p => p.model))].join(', ') || 'it has none yet'})`,

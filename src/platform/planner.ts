@@ -118,10 +118,10 @@ export class Planner extends DynamoComponent {
     return this.settings?.mode ?? (this.graph.disaggregated ? PlannerMode.DISAGGREGATED : PlannerMode.AGGREGATED);
   }
 
-  /** The worker pools the Planner scales, in graph order. */
+  /** The worker pools the Planner scales, in graph order: the language-model pools of its mode (never an `EncodePool`). */
   public get scaledPools(): WorkerPool[] {
     const types = MANAGED[this.mode];
-    return this.graph.components.filter((c): c is WorkerPool => c instanceof WorkerPool && types.includes(c.type));
+    return this.graph.components.filter((c): c is WorkerPool => c instanceof WorkerPool && types.includes(c.type) && c._role !== 'encode');
   }
 
   /** The Planner's `--config`, as JSON. */
@@ -180,6 +180,12 @@ export class Planner extends DynamoComponent {
     if (!allowed.includes(mode)) {
       errors.push(PropError.invalid(this, 'mode', mode, allowed.join(', '),
         `the graph is ${this.graph.disaggregated ? 'disaggregated' : 'aggregated'}`).message);
+      return errors;
+    }
+    const encoder = this.graph.workerPools.find(p => p._role === 'encode');
+    if (mode === PlannerMode.AGGREGATED && encoder) {
+      errors.push(PropError.invalid(this, 'mode', mode, 'a disaggregated graph (E/P/D), or an HpaPoolAutoscaler or KedaPoolAutoscaler for the pools of an E/PD graph',
+        `the Planner finds the pool it scales by component type, and EncodePool '${encoder.node.path}' is a worker component too`).message);
       return errors;
     }
     const pools = this.scaledPools;

@@ -26,7 +26,7 @@ export interface ServingFacts {
   readonly parallelismKnown: boolean;
   /** Data-parallel attention: TP ranks split into DP groups for attention (KV is sharded by TP/DP). */
   readonly dpAttention: number;
-  /** Disaggregation role from `--disaggregation-mode` / `--is-prefill-worker` / `--is-decode-worker`. */
+  /** Role from `--disaggregation-mode` (`prefill`, `decode`, `encode`, `pd`, `agg`) / `--is-prefill-worker` / `--is-decode-worker`. */
   readonly role?: string;
   readonly modelId?: string;
   readonly maxModelLen?: number;
@@ -78,12 +78,16 @@ export class Serving {
     const memoryFraction = Number.isFinite(fractionFlag) && fractionFlag > 0 ? fractionFlag
       : typeof fractionConfig === 'number' ? fractionConfig : undefined;
 
+    const role = Serving.role(args, config);
+    // An encode worker loads the vision encoder only and keeps no KV cache.
+    const encoder = role === 'encode';
     const weightsGib = Serving.number(pod.annotation(IntentAnnotations.WEIGHTS_GIB));
     const weightBytes = weightsGib !== undefined ? weightsGib * Quantities.GIB
-      : architecture?.weightBytes(QuantizationFlags.parse(args.value('quantization')));
+      : encoder ? architecture?.visionEncoder?.weightBytes()
+        : architecture?.weightBytes(QuantizationFlags.parse(args.value('quantization')));
     const kvPerToken = Serving.number(pod.annotation(IntentAnnotations.KV_BYTES_PER_TOKEN));
     const kvDtype = Serving.kvDtype(args.value('kvCacheDtype') ?? config?.kv_cache_config?.dtype);
-    const kvBytesPerSequence = maxModelLen === undefined ? undefined
+    const kvBytesPerSequence = maxModelLen === undefined || encoder ? undefined
       : kvPerToken !== undefined ? kvPerToken * maxModelLen
         : architecture?.kvCacheBytesPerSequence(maxModelLen, kvDtype);
 
@@ -98,7 +102,7 @@ export class Serving {
       worldSize,
       parallelismKnown: tpStated !== undefined || ppStated !== undefined,
       dpAttention: attentionDp ? dp : 1,
-      role: Serving.role(args, config),
+      role,
       modelId,
       maxModelLen,
       memoryFraction,

@@ -14,6 +14,9 @@ const PLANNER_POOLS: { [mode: string]: string[] } = {
   agg: ['worker'],
 };
 
+/** Roles a `worker` component may run: aggregated (no mode, `agg`, or `pd` beside an encoder) or a multimodal encoder. */
+const WORKER_ROLES: ReadonlyArray<string | undefined> = [undefined, 'agg', 'pd', 'encode'];
+
 /**
  * Rules across the components of one DynamoGraphDeployment.
  * @internal
@@ -24,13 +27,14 @@ export class GraphRules {
       id: 'DYN-DGD-001',
       severity: PolicySeverity.ERROR,
       reason: 'Prefill workers must run in the prefill role and decode workers in the decode role, or requests never hand off (and the Planner cannot find them).',
-      fix: 'Pass --disaggregation-mode prefill or decode matching the component type; aggregated workers pass none.',
+      fix: 'Pass --disaggregation-mode prefill or decode matching the component type; worker components pass none, agg, pd or encode.',
     }, ctx => ctx.pods.filter(p => p.dynamo), (pod, ctx) => {
       const facts = ctx.serving(pod);
       const expected = pod.componentType === 'prefill' || pod.componentType === 'decode' ? pod.componentType : undefined;
-      if (facts.engine === undefined || (pod.componentType !== 'worker' && !expected) || facts.role === expected) return undefined;
+      if (facts.engine === undefined || (pod.componentType !== 'worker' && !expected)) return undefined;
+      if (expected ? facts.role === expected : WORKER_ROLES.includes(facts.role)) return undefined;
       return ctx.atMain(pod, 'args', `--disaggregation-mode ${facts.role ?? 'unset'} on a ${pod.componentType} component`,
-        expected ? `--disaggregation-mode ${expected}` : 'no disaggregation role', 'the engine role does not match the component type');
+        expected ? `--disaggregation-mode ${expected}` : 'no disaggregation role, or agg, pd or encode', 'the engine role does not match the component type');
     }),
     Rules.perPod({
       id: 'DYN-DGD-002',
