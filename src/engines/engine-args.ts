@@ -10,7 +10,8 @@ export type EngineSetting =
   | 'maxBatchSize' | 'maxNumBatchedTokens' | 'maxModelLen' | 'kvCacheDtype' | 'quantization' | 'gpuMemoryUtilization'
   | 'engineConfig' | 'bootstrapPort' | 'transferBackend' | 'host' | 'kvTransferConfig' | 'kvEventsConfig'
   | 'pageSize' | 'trustRemoteCode' | 'skipTokenizerInit' | 'metrics' | 'lora' | 'maxLoraRank' | 'loraTargetModules'
-  | 'multinode' | 'multimodal' | 'multimodalRole' | 'maxImagesPerPrompt' | 'embeddingCache' | 'chatTemplate' | 'radixCache';
+  | 'multinode' | 'multimodal' | 'multimodalRole' | 'maxImagesPerPrompt' | 'embeddingCache' | 'chatTemplate' | 'radixCache'
+  | 'dtype' | 'blockSize';
 
 /** One setting and the spellings that set it: `value` flags take an argument, switches do not. */
 interface SettingSpellings {
@@ -56,6 +57,8 @@ const SPELLINGS: Record<Backend, readonly SettingSpellings[]> = {
     s('lora', '--enable-lora'),
     v('maxLoraRank', '--max-lora-rank'),
     s('multimodalRole', '--route-to-encoder', '--enable-mm-embeds'),
+    v('dtype', '--dtype'),
+    v('blockSize', '--block-size'),
     v('maxImagesPerPrompt', '--limit-mm-per-prompt'),
     v('multinode', '--distributed-executor-backend', '--nnodes', '--master-addr', '--master-port', '--node-rank'),
     s('multinode', '--headless'),
@@ -88,6 +91,7 @@ const SPELLINGS: Record<Backend, readonly SettingSpellings[]> = {
     s('multimodalRole', '--dedicated-mm-encoder'),
     v('chatTemplate', '--chat-template'),
     s('radixCache', '--disable-radix-cache'),
+    v('dtype', '--dtype'),
     v('multinode', '--dist-init-addr', '--nnodes', '--node-rank'),
   ],
   [Backend.TRTLLM]: [

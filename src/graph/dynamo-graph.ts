@@ -8,6 +8,7 @@ import { DynamoComponent } from './dynamo-component';
 import { EnvVars, SecretKeyRef } from './env';
 import { Frontend, RouterMode } from './frontend';
 import { FrontendDisruptionBudget } from './frontend-disruption-budget';
+import { KvTransferCheck } from './kv-transfer-check';
 import { DynamoNames } from './names';
 import { V1Alpha1Renderer } from './render-v1alpha1';
 import { V1Beta1Renderer } from './render-v1beta1';
@@ -352,6 +353,13 @@ export class DynamoGraph extends Construct {
     return this.props.env?.[name];
   }
 
+  /**
+   * The graph-wide literal env variables.
+   * @internal
+   */
+  public _envLiterals(): { [name: string]: string } {
+    return { ...this.props.env };
+  }
 
   /**
    * Env of every component that fetches or forwards media, from the frontend's multimodal options.
@@ -400,6 +408,7 @@ export class DynamoGraph extends Construct {
         'either AggregatedPools or PrefillPool + DecodePool, not both', 'aggregated and disaggregated workers cannot share one frontend').message);
     }
     errors.push(...this.validateMultimodal(languagePools));
+    errors.push(...KvTransferCheck.errors(this, this.workerPools));
     for (const c of comps) {
       const isWorker = WORKER_COMPONENT_TYPES.includes(c.type);
       const objectName = `${this.name}-${c.componentName.toLowerCase()}`;

@@ -21,7 +21,7 @@ import { GpuProfile } from '../gpu/gpu-profile';
 import { GpuRequest } from '../gpu/gpu-request';
 import { GpuSchedulingProps } from '../gpu/gpu-scheduling-props';
 import { ModelArchitecture } from '../model/model-architecture';
-import { Quantization } from '../model/precision';
+import { KvCacheDtype, Quantization } from '../model/precision';
 import { IntentAnnotations } from '../policy/intent-annotations';
 
 const GIB = 1024 ** 3;
@@ -84,6 +84,23 @@ export interface WorkerPoolProps extends DynamoComponentProps, HealthCheckOption
    * @default - text only
    */
   readonly multimodal?: MultimodalOptions;
+}
+
+/**
+ * What the KV hand-off between a prefill and a decode pool depends on, for the compatibility check.
+ * @internal
+ */
+export interface KvTransferFacts {
+  readonly pool: WorkerPool;
+  readonly model: string;
+  readonly kvCacheDtype: KvCacheDtype;
+  readonly tensorParallel: number;
+  readonly architecture?: ModelArchitecture;
+  /** GPU architecture of the request (`Hopper`, `Blackwell`...), when the GPU is known. */
+  readonly gpuArchitecture?: string;
+  /** Literal env of the pool's main container, graph-wide values included (the pool's win). */
+  readonly env: { readonly [name: string]: string };
+  readonly extraArgs: readonly string[];
 }
 
 /**
@@ -219,6 +236,20 @@ export abstract class WorkerPool extends DynamoComponent {
     return this.role;
   }
 
+  /** @internal */
+  public _kvTransferFacts(): KvTransferFacts {
+    const p = this.poolProps;
+    return {
+      pool: this,
+      model: this.model,
+      kvCacheDtype: p.kvCacheDtype ?? this.architecture?.kvCacheDtype ?? KvCacheDtype.BF16,
+      tensorParallel: p.tensorParallel ?? 1,
+      architecture: this.architecture,
+      gpuArchitecture: this.gpuRequest.gpu?.architecture,
+      env: { ...this.graph._envLiterals(), ...p.env },
+      extraArgs: p.extraArgs ?? [],
+    };
+  }
 
   /**
    * Node selector, affinity and tolerations of the pool's pods (the model cache's download Job reuses them).

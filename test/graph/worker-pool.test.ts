@@ -19,7 +19,8 @@ describe('worker pools', () => {
   test('vLLM disaggregated with the KV router: roles, NIXL, KV events, parallelism and engine limits', () => {
     const { chart, graph: g } = graph();
     new Frontend(g, 'Frontend', { routerMode: RouterMode.KV });
-    new PrefillPool(g, 'Prefill', { model: MODEL, gpu: GpuProfile.H100_SXM, maxNumBatchedTokens: 16384 });
+    // Prefill and decode hand over the KV cache, so they share its dtype.
+    new PrefillPool(g, 'Prefill', { model: MODEL, gpu: GpuProfile.H100_SXM, maxNumBatchedTokens: 16384, kvCacheDtype: KvCacheDtype.FP8 });
     new DecodePool(g, 'Decode', {
       model: MODEL,
       gpu: GpuProfile.H100_SXM,
@@ -115,7 +116,7 @@ describe('worker pools', () => {
 
   test('multinode when TP x PP exceeds one node: nodeCount and GPUs per node', () => {
     const { chart, graph: g } = graph(Backend.VLLM);
-    new PrefillPool(g, 'Prefill', { model: 'meta-llama/Meta-Llama-3.1-405B', gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8, tensorParallel: 8, pipelineParallel: 2 });
+    new PrefillPool(g, 'Prefill', { model: MODEL, gpu: GpuProfile.H100_SXM, quantization: Quantization.FP8, tensorParallel: 8, pipelineParallel: 2 });
     new DecodePool(g, 'Decode', { model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2, nodeCount: 2 });
     const [prefill, decode] = dgd(synthValid(chart)).spec.components;
     expect(prefill.multinode).toEqual({ nodeCount: 2 });
