@@ -4,7 +4,11 @@ import * as autoscalingKeda from './autoscaling/keda';
 import * as dgdr from './dgdr/dgdr';
 import * as gitopsArgoCd from './gitops/argocd';
 import * as gitopsFlux from './gitops/flux';
+import * as heterogeneous from './heterogeneous/disagg-l40s-h100';
 import * as lora from './lora/lora';
+import * as multimodalSglang from './multimodal/sglang';
+import * as multimodalTrtllm from './multimodal/trtllm';
+import * as multimodalVllm from './multimodal/vllm';
 import * as optimizerSlaAgg from './optimizer/sla-agg';
 import * as optimizerSlaDisagg from './optimizer/sla-disagg';
 import * as plannerDisagg from './planner/disagg-planner';
@@ -62,4 +66,16 @@ export const EXAMPLES: Example[] = [
   { name: 'gitops-flux', synthesize: gitopsFlux.synthesize },
   { name: 'sla-disagg', synthesize: optimizerSlaDisagg.synthesize },
   { name: 'sla-agg', synthesize: optimizerSlaAgg.synthesize },
+  { name: 'vllm-multimodal-epd', synthesize: multimodalVllm.synthesizeEpd },
+  { name: 'vllm-multimodal-e-pd', synthesize: multimodalVllm.synthesizeEPd },
+  { name: 'vllm-multimodal-e-p-d', synthesize: multimodalVllm.synthesizeEPD },
+  { name: 'vllm-multimodal-ep-d', synthesize: multimodalVllm.synthesizeEpD },
+  { name: 'sglang-multimodal-epd', synthesize: multimodalSglang.synthesizeEpd },
+  { name: 'sglang-multimodal-e-pd', synthesize: multimodalSglang.synthesizeEPd },
+  { name: 'sglang-multimodal-e-p-d', synthesize: multimodalSglang.synthesizeEPD },
+  { name: 'sglang-multimodal-ep-d', synthesize: multimodalSglang.synthesizeEpD },
+  { name: 'trtllm-multimodal-epd', synthesize: multimodalTrtllm.synthesizeEpd },
+  { name: 'trtllm-multimodal-e-p-d', synthesize: multimodalTrtllm.synthesizeEPD },
+  { name: 'trtllm-multimodal-ep-d', synthesize: multimodalTrtllm.synthesizeEpD },
+  { name: 'vllm-disagg-hetero', synthesize: heterogeneous.synthesize },
 ];

@@ -4,6 +4,7 @@
  */
 import { Size, Testing } from 'cdk8s';
 import { dgd, mainContainer, synthValid, validationErrors } from './synth';
+import { EXAMPLES } from '../../examples';
 import {
   AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, EncodePool, Frontend, GpuProfile, GpuRequest, HpaPoolAutoscaler,
   DynamoModel, ModelCache, ModelSource, MultimodalPattern, MultimodalSupport, Planner, PrefillPool, ScalingMetric, ScalingTarget, WorkerPoolProps,
@@ -65,6 +66,15 @@ describe('the support matrix', () => {
     expect(MultimodalSupport.patterns(Backend.SGLANG)).toEqual(all);
     expect(MultimodalSupport.patterns(Backend.TRTLLM)).toEqual([MultimodalPattern.EPD, MultimodalPattern.E_P_D, MultimodalPattern.EP_D]);
     expect(MultimodalSupport.supports(Backend.TRTLLM, MultimodalPattern.E_PD)).toBe(false);
+  });
+
+  test('an example for every backend x pattern the matrix allows', () => {
+    const slug = (p: MultimodalPattern) => p.toLowerCase().replace(/\//g, '-');
+    const names = EXAMPLES.map(e => e.name);
+    for (const backend of Object.values(Backend)) {
+      for (const pattern of MultimodalSupport.patterns(backend)) expect(names).toContain(`${backend}-multimodal-${slug(pattern)}`);
+    }
+    expect(names.filter(n => n.includes('-multimodal-'))).toHaveLength(11);
   });
 
   test('an unsupported pattern is an error naming the supported ones', () => {
