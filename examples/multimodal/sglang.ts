@@ -1,14 +1,9 @@
 // Users import from 'cdk8s-dynamo'.
-import { App, Chart } from 'cdk8s';
-import { AggregatedPool, Backend, DecodePool, DynamoGraph, EncodePool, Frontend, GpuProfile, PrefillPool } from '../../src';
+import { App } from 'cdk8s';
+import { multimodalGraph } from './graph';
+import { AggregatedPool, Backend, DecodePool, EncodePool, GpuProfile, PrefillPool } from '../../src';
 
-/** A chart with one SGLang graph and a frontend, as the multimodal examples share them. */
-function graph(app: App, name: string): DynamoGraph {
-  const chart = new Chart(app, name, { namespace: 'dynamo', disableResourceNameHashes: true });
-  const g = new DynamoGraph(chart, name, { backend: Backend.SGLANG, envFromSecret: 'hf-token-secret' });
-  new Frontend(g, 'Frontend');
-  return g;
-}
+const graph = (app: App, name: string) => multimodalGraph(app, name, Backend.SGLANG);
 
 /** SGLang EPD: one worker serves images end to end (upstream `agg_vision.sh`). */
 export function synthesizeEpd(app: App): void {

@@ -1,14 +1,10 @@
 // Users import from 'cdk8s-dynamo'.
-import { App, Chart } from 'cdk8s';
-import { AggregatedPool, Backend, DecodePool, DynamoGraph, EncodePool, Frontend, GpuProfile, PrefillPool } from '../../src';
+import { App } from 'cdk8s';
+import { multimodalGraph } from './graph';
+import { AggregatedPool, Backend, DecodePool, EncodePool, GpuProfile, PrefillPool } from '../../src';
 
-/** A chart with one TRT-LLM graph and a frontend, as the multimodal examples share them. TRT-LLM has no E/PD. */
-function graph(app: App, name: string): DynamoGraph {
-  const chart = new Chart(app, name, { namespace: 'dynamo', disableResourceNameHashes: true });
-  const g = new DynamoGraph(chart, name, { backend: Backend.TRTLLM, envFromSecret: 'hf-token-secret' });
-  new Frontend(g, 'Frontend');
-  return g;
-}
+/** TRT-LLM runs EPD, E/P/D and EP/D; its support matrix lists no E/PD. */
+const graph = (app: App, name: string) => multimodalGraph(app, name, Backend.TRTLLM);
 
 /** TRT-LLM EPD: one aggregated worker with a multimodal engine (upstream `agg_multimodal.sh`). */
 export function synthesizeEpd(app: App): void {

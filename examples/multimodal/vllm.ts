@@ -1,15 +1,10 @@
 // Users import from 'cdk8s-dynamo'.
-import { App, Chart, Size } from 'cdk8s';
-import { AggregatedPool, Backend, DecodePool, DynamoGraph, EncodePool, Frontend, GpuProfile, PrefillPool } from '../../src';
+import { App, Size } from 'cdk8s';
+import { multimodalGraph } from './graph';
+import { AggregatedPool, Backend, DecodePool, EncodePool, GpuProfile, PrefillPool } from '../../src';
 
-/** A chart with one vLLM graph and a frontend, as the multimodal examples share them. */
-function graph(app: App, name: string): DynamoGraph {
-  const chart = new Chart(app, name, { namespace: 'dynamo', disableResourceNameHashes: true });
-  const g = new DynamoGraph(chart, name, { backend: Backend.VLLM, envFromSecret: 'hf-token-secret' });
-  // Inline images travel on the request plane: upstream's vision recipes raise its 32 MiB limit.
-  new Frontend(g, 'Frontend', { multimodal: { maxMessageSize: Size.mebibytes(64) } });
-  return g;
-}
+/** Inline images travel on the request plane: upstream's vision recipes raise its 32 MiB limit. */
+const graph = (app: App, name: string) => multimodalGraph(app, name, Backend.VLLM, { multimodal: { maxMessageSize: Size.mebibytes(64) } });
 
 /** vLLM EPD: one worker loads the images, encodes, prefills and decodes (upstream `agg_multimodal.sh`). */
 export function synthesizeEpd(app: App): void {
