@@ -39,6 +39,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jest-util@^29',
     // Drives the system Chromium (Debian's package) for the report's browser test; downloads no browser.
     'playwright-core@^1.64.1',
+    // Translates README's and the API docs' TypeScript examples for the other jsii languages (docs:rosetta).
+    'jsii-rosetta@~5.9.0',
   ],
   // Non-jsii runtime dependencies are bundled into the package.
   bundledDeps: ['yaml@^2'],
@@ -95,6 +97,35 @@ for (const dir of ['examples', 'bench', 'scripts']) {
 project.addTask('synth:examples', {
   description: 'Synthesize every example app into dist/examples/',
   exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth-all.ts',
+});
+
+// Strict rosetta: an example in the API docs (README or TSDoc) that does not compile fails docs:rosetta, and any
+// later jsii-pacmak or jsii-docgen translation of the assembly. Fixtures for their context live in rosetta/.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+
+project.addTask('docs:rosetta', {
+  description: 'Compile and translate every example of the API docs (README and TSDoc) with jsii-rosetta, strictly (after compile)',
+  exec: 'jsii-rosetta extract --strict --compile --fail',
+});
+project.addTask('docs:python', {
+  description: "Rewrite README's Python quick start from the rosetta translation of the TypeScript one (after docs:rosetta)",
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/readme-python.ts',
+});
+project.addTask('docs:check', {
+  description: "Strict rosetta check, and README's Python quick start is the current translation (after compile)",
+  steps: [
+    { spawn: 'docs:rosetta' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/readme-python.ts --check' },
+  ],
+});
+project.addTask('package:polyglot-check', {
+  description: 'Generate the Python, Java, Go and .NET sources (jsii-pacmak --code-only) and byte-compile the Python (after compile)',
+  steps: [
+    { exec: 'rm -rf dist/polyglot' },
+    { exec: 'jsii-pacmak --code-only --outdir dist/polyglot --target python --target java --target go --target dotnet' },
+    { exec: 'python3 -m compileall -q dist/polyglot/python' },
+    { exec: 'node -e "for (const t of [\'python\', \'java\', \'go\', \'dotnet\']) { if (!require(\'fs\').readdirSync(\'dist/polyglot/\' + t).length) throw new Error(t + \': nothing generated\'); } console.log(\'jsii-pacmak --code-only: python, java, go, dotnet generated; Python byte-compiles\')"' },
+  ],
 });
 
 project.addTask('bench', {

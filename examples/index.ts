@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import * as autoscalingHpa from './autoscaling/hpa';
 import * as autoscalingKeda from './autoscaling/keda';
 import * as dgdr from './dgdr/dgdr';
+import * as gettingStarted from './getting-started/getting-started';
 import * as gitopsArgoCd from './gitops/argocd';
 import * as gitopsFlux from './gitops/flux';
 import * as heterogeneous from './heterogeneous/disagg-l40s-h100';
@@ -78,4 +79,5 @@ export const EXAMPLES: Example[] = [
   { name: 'trtllm-multimodal-e-p-d', synthesize: multimodalTrtllm.synthesizeEPD },
   { name: 'trtllm-multimodal-ep-d', synthesize: multimodalTrtllm.synthesizeEpD },
   { name: 'vllm-disagg-hetero', synthesize: heterogeneous.synthesize },
+  { name: 'getting-started', synthesize: gettingStarted.synthesize },
 ];

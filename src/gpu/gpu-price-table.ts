@@ -59,6 +59,8 @@ export interface GpuPriceSource {
  * what you pay.
  *
  * ```ts
+ * import { GpuPriceBasis, GpuPriceTable, GpuProfile } from 'cdk8s-dynamo';
+ *
  * const prices = new GpuPriceTable({ basis: GpuPriceBasis.GPU_CLOUD, overrides: { h100_sxm: 2.49 } });
  * prices.usdPerGpuHour(GpuProfile.L40S); // 1.55
  * ```

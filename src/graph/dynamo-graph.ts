@@ -126,7 +126,9 @@ export interface DynamoGraphProps extends DynamoGraphOptions {
  * One NVIDIA Dynamo DynamoGraphDeployment: a frontend plus worker pools (and optionally a planner), added as child
  * constructs. Renders `nvidia.com/v1beta1` by default or `nvidia.com/v1alpha1` from the same tree.
  *
- * ```ts
+ * ```ts fixture=chart
+ * import { Backend, DecodePool, DynamoGraph, Frontend, GpuProfile, PrefillPool, RouterMode } from 'cdk8s-dynamo';
+ *
  * const graph = new DynamoGraph(chart, 'qwen', { backend: Backend.VLLM });
  * new Frontend(graph, 'Frontend', { routerMode: RouterMode.KV });
  * new PrefillPool(graph, 'Prefill', { model: 'Qwen/Qwen3-0.6B', gpu: GpuProfile.H100_SXM });
@@ -142,7 +144,9 @@ export class DynamoGraph extends Construct {
    * `sla.cdk8s-dynamo.io/*` and ConfigMap `<graph>-sla-plan`). Fails, naming the closest configuration and the
    * limit it misses, when nothing meets the SLA (unless `bestEffort`).
    *
-   * ```ts
+   * ```ts fixture=chart
+   * import { DynamoGraph, GpuProfile } from 'cdk8s-dynamo';
+   *
    * const graph = DynamoGraph.fromSla(chart, 'qwen', {
    *   model: 'Qwen/Qwen3-8B', gpu: GpuProfile.H100_SXM, hardware: { totalGpus: 8 },
    *   workload: { inputSequenceLength: 2048, outputSequenceLength: 256 }, sla: { ttftMs: 300, itlMs: 20 },

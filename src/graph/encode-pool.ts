@@ -15,7 +15,9 @@ const LANGUAGE_MODEL_ONLY = ['pipelineParallel', 'dataParallel', 'expertParallel
  * (scale it with an `HpaPoolAutoscaler` or `KedaPoolAutoscaler`). The DGD lists it as a `worker` component, the
  * only type the operator has for it.
  *
- * ```ts
+ * ```ts fixture=graph
+ * import { AggregatedPool, EncodePool, GpuProfile } from 'cdk8s-dynamo';
+ *
  * new EncodePool(graph, 'EncodeWorker', { model: 'Qwen/Qwen3-VL-2B-Instruct', gpu: GpuProfile.L4 });
  * new AggregatedPool(graph, 'PdWorker', { model: 'Qwen/Qwen3-VL-2B-Instruct', gpu: GpuProfile.H100_SXM, multimodal: {} });
  * ```

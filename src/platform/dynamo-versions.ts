@@ -20,5 +20,8 @@ export class DynamoVersions {
   /** `dynamo-planner` image of the Planner and of DGDR profiling jobs; released with the runtime images. */
   public static readonly PLANNER = DynamoRuntime.DEFAULT_VERSION;
 
+  /** Oldest Kubernetes minor the operator release supports (its chart's `kubeVersion`). */
+  public static readonly KUBERNETES_MINIMUM = '1.30';
+
   private constructor() {}
 }

@@ -62,7 +62,9 @@ const MANAGED: { [mode: string]: ComponentType[] } = {
  * The Dynamo Planner: a graph component that watches the frontend's metrics in Prometheus and scales the graph's
  * worker pools through their scaling adapters to hold the TTFT/ITL targets within a GPU budget.
  *
- * ```ts
+ * ```ts fixture=pools
+ * import { Planner } from 'cdk8s-dynamo';
+ *
  * new Planner(graph, 'Planner', { sla: { ttftMs: 300, itlMs: 20 }, maxGpuBudget: 16 });
  * ```
  * It turns on the scaling adapters of the pools it scales; those pools then leave `replicas` to it. On a graph from

@@ -6,9 +6,11 @@ import { RuleCatalog } from './rules/rule-catalog';
 /**
  * Entry points of the policy pack.
  *
- * ```ts
+ * ```ts fixture=pools
+ * import { DynamoPolicy } from 'cdk8s-dynamo';
+ *
  * DynamoPolicy.apply(app, { warningsAsErrors: true });   // check everything synthesized in the app
- * DynamoPolicy.suppress(pool, 'DYN-GPU-007', 'every GPU node of this cluster is an H100');
+ * DynamoPolicy.suppress(decode, 'DYN-GPU-007', 'every GPU node of this cluster is an H100');
  * ```
  */
 export class DynamoPolicy {

@@ -9,13 +9,12 @@ import { PlanCandidate, PlanResult, PoolPlan } from '../optimizer/plan-result';
  * report diffs cleanly in a GitOps pull request, and self-contained (no scripts, fonts or links to fetch).
  *
  * ```ts
- * import * as fs from 'fs';
  * import { GpuProfile, ModelArchitecture, PlanReport, SlaOptimizer } from 'cdk8s-dynamo';
  *
  * const plan = SlaOptimizer.plan({
  *   model: ModelArchitecture.of('Qwen/Qwen3-32B'), gpu: GpuProfile.H200_SXM, hardware: { totalGpus: 8 },
  * });
- * fs.writeFileSync('plan.html', PlanReport.html(plan));
+ * const page = PlanReport.html(plan); // write it where reviewers look, e.g. beside the synthesized YAML
  * ```
  */
 export class PlanReport {

@@ -14,6 +14,8 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
   '--disable-component-update', '--disable-sync'];
 
 if (!HAVE_CHROMIUM) {
+  // .ci/run installs Chromium and sets PLAN_REPORT_BROWSER=required in CI, where a skip would hide a missing install.
+  if (process.env.PLAN_REPORT_BROWSER === 'required') throw new Error(`PLAN_REPORT_BROWSER=required but there is no Chromium at ${CHROMIUM}`);
   // eslint-disable-next-line no-console
   console.warn(`plan-report.browser.test.ts: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
