@@ -326,6 +326,30 @@ export function commandHelp(program: string, name: string, spec: CommandSpec): s
   });
   rows.push(['  -h, --help', 'show this help'] as const);
   const width = Math.min(34, Math.max(...rows.map(([l]) => l.length)) + 2);
-  const lines = rows.map(([l, r]) => (l.length + 2 > width ? `${l}\n${' '.repeat(width)}${r}` : `${l.padEnd(width)}${r}`));
-  return [`Usage: ${synopsis}`, '', spec.summary, '', 'Options:', ...lines, ...(spec.notes ? ['', spec.notes] : [])].join('\n');
+  const indent = ' '.repeat(width);
+  const lines = rows.map(([l, r]) => {
+    const text = wrap(r, HELP_WIDTH - width).join(`\n${indent}`);
+    return l.length + 2 > width ? `${l}\n${indent}${text}` : `${l.padEnd(width)}${text}`;
+  });
+  const paragraphs = (text: string) => text.split('\n').flatMap(p => wrap(p, HELP_WIDTH));
+  return [...wrap(`Usage: ${synopsis}`, HELP_WIDTH).map((l, i) => (i === 0 ? l : `  ${l}`)), '', ...paragraphs(spec.summary), '', 'Options:', ...lines,
+    ...(spec.notes ? ['', ...paragraphs(spec.notes)] : [])].join('\n');
+}
+
+/** Help fits a terminal of 100 columns, like the plan's tables. */
+const HELP_WIDTH = 100;
+
+/** Words of `text` in lines of at most `width` columns (a longer word stays whole). */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...out, line];
 }

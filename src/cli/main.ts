@@ -30,7 +30,7 @@ const JSON_OUT = Flag.switch('print JSON (errors too, on stderr)');
 
 const COMMANDS = {
   plan: command({
-    summary: 'Search serving mode, engine, worker counts, parallelism and batch limits that meet the SLA within the GPUs.',
+    summary: 'Choose serving mode, engine, workers, parallelism and batch limits that meet the SLA.',
     flags: {
       'model': MODEL,
       'gpu': GPU,

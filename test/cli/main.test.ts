@@ -285,3 +285,11 @@ describe('plan reports: --format csv, --html, --svg', () => {
     expect(unknown.err).toContain("option '--format' is 'xml': allowed: text, json, csv");
   });
 });
+
+test('help fits 100 columns, overview and every command', () => {
+  for (const argv of [['--help'], ['plan', '--help'], ['estimate', '--help'], ['help', 'plan']]) {
+    const r = run(...argv);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter(l => l.length > 100)).toEqual([]);
+  }
+});
