@@ -170,8 +170,9 @@ export class ModelArchitecture {
   }
 
   /**
-   * A model from a local Hugging Face `config.json` (multimodal configs: their `text_config`). The checkpoint
-   * quantization comes from `quantization_config` or a `hf_quant_config.json` next to it.
+   * A model from a local Hugging Face `config.json` (multimodal configs: their `text_config`, with the image encoder
+   * from `vision_config`). The checkpoint quantization comes from `quantization_config` or a `hf_quant_config.json`
+   * next to it.
    * @param configPath path to `config.json`
    * @param name model name; defaults to `_name_or_path` in the file, else the directory name
    */
@@ -487,6 +488,55 @@ class HfConfig {
       maxContextLength: c.max_position_embeddings ?? undefined,
       quantization,
       kvCacheDtype,
+      visionEncoder: raw.text_config ? HfConfig.vision(raw, c.hidden_size) : undefined,
+    };
+  }
+
+  /**
+   * The image encoder of a vision-language config (`vision_config`), in the field names of Qwen2-VL, Qwen2.5-VL,
+   * Qwen3-VL, LLaVA (CLIP) and Llama 4; undefined when a figure it needs is missing (the encoder checks are then
+   * skipped). Processor settings a config does not hold (Qwen's pixel cap, Llama 4's tile count) are left out.
+   */
+  private static vision(raw: any, textHidden: number): VisionEncoderProps | undefined {
+    const v = raw.vision_config;
+    if (!v || typeof v !== 'object') return undefined;
+    const num = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined);
+    // Qwen2-VL names the ViT width embed_dim; its hidden_size is the merger's output.
+    const width = num(v.embed_dim) ?? num(v.hidden_size);
+    const numLayers = num(v.depth) ?? num(v.num_hidden_layers);
+    const numAttentionHeads = num(v.num_heads) ?? num(v.num_attention_heads);
+    const patchSize = num(v.patch_size);
+    const intermediateSize = num(v.intermediate_size) ?? (width && typeof v.mlp_ratio === 'number' ? Math.round(width * v.mlp_ratio) : undefined);
+    if (!width || !numLayers || !numAttentionHeads || !patchSize || !intermediateSize || width % numAttentionHeads !== 0) return undefined;
+    const shuffle = typeof v.pixel_shuffle_ratio === 'number' && v.pixel_shuffle_ratio > 0 ? Math.round(1 / v.pixel_shuffle_ratio) : undefined;
+    const merge = num(v.spatial_merge_size) ?? shuffle;
+    const tileSize = merge && num(v.spatial_merge_size) ? undefined : num(v.image_size);
+    // LLaVA-NeXT: the largest "anyres" grid, in tiles, plus the whole image.
+    const pinpoints: unknown = raw.image_grid_pinpoints;
+    const grids = Array.isArray(pinpoints) && tileSize
+      ? pinpoints.filter((p): p is [number, number] => Array.isArray(p) && p.length === 2)
+        .map(([h, w]) => Math.round(h / tileSize) * Math.round(w / tileSize))
+      : [];
+    const windowPatches = num(v.window_size) && Array.isArray(v.fullatt_block_indexes) ? (num(v.window_size)! / patchSize) ** 2 : undefined;
+    const deepstack = Array.isArray(v.deepstack_visual_indexes) ? v.deepstack_visual_indexes.length : 0;
+    return {
+      numLayers,
+      hiddenSize: width,
+      intermediateSize,
+      numAttentionHeads,
+      patchSize,
+      // Qwen2.5-VL's ViT is the one with a SiLU-gated MLP.
+      gatedMlp: v.hidden_act === 'silu' ? true : undefined,
+      temporalPatchSize: num(v.temporal_patch_size),
+      spatialMergeSize: merge,
+      // Llama 4 projects to its own width first; LLaVA's two-layer projector runs at the language model's width.
+      projectorHiddenSize: num(v.projector_output_dim) ?? (raw.projector_hidden_act && tileSize ? textHidden : undefined),
+      numProjectors: deepstack > 0 ? deepstack + 1 : undefined,
+      tileSize: tileSize && tileSize % patchSize === 0 ? tileSize : undefined,
+      maxTiles: grids.length > 0 && tileSize ? Math.max(...grids) : undefined,
+      thumbnailTile: grids.length > 0 && tileSize ? true : undefined,
+      windowPatches: windowPatches && Number.isInteger(windowPatches) ? windowPatches : undefined,
+      fullAttentionLayers: windowPatches && Number.isInteger(windowPatches) ? v.fullatt_block_indexes.length : undefined,
     };
   }
 

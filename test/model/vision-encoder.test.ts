@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as fc from 'fast-check';
 import { ModelArchitecture } from '../../src';
 
@@ -78,5 +81,87 @@ describe('vision-language models in the catalog', () => {
     expect(() => ModelArchitecture.custom({ ...base, visionEncoder: { ...vit, maxTiles: 4 } })).toThrow(/'visionEncoder.maxTiles' is 4.*only together with tileSize/);
     expect(() => ModelArchitecture.custom({ ...base, visionEncoder: { ...vit, numLayers: 0 } })).toThrow(/'visionEncoder.numLayers' is 0/);
     expect(() => ModelArchitecture.custom({ ...base, visionEncoder: vit }).visionEncoder!.tokensPerImage(0, 10)).toThrow(/'width' is 0/);
+  });
+});
+
+describe('fromConfigJson reads vision_config', () => {
+  const write = (body: unknown): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlmcfg-'));
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(body));
+    return path.join(dir, 'config.json');
+  };
+  const text = (hidden: number) => ({
+    num_hidden_layers: 28,
+    hidden_size: hidden,
+    num_attention_heads: 16,
+    num_key_value_heads: 8,
+    head_dim: 128,
+    intermediate_size: 6144,
+    vocab_size: 151936,
+    max_position_embeddings: 32768,
+  });
+  /** The config's encoder against the catalog's (the processor's pixel cap is not in config.json). */
+  const sameAsCatalog = (id: string, config: unknown) => {
+    const parsed = ModelArchitecture.fromConfigJson(write(config), id).visionEncoder!;
+    const catalog = ModelArchitecture.of(id).visionEncoder!;
+    expect(parsed.parameterCount()).toBe(catalog.parameterCount());
+    expect(parsed.tokensPerImage(1024, 768)).toBe(catalog.tokensPerImage(1024, 768));
+    expect(parsed.flopsPerImage(1024, 768)).toBe(catalog.flopsPerImage(1024, 768));
+  };
+
+  test('Qwen2-VL (embed_dim and mlp_ratio; hidden_size is the merger output)', () => sameAsCatalog('Qwen/Qwen2-VL-7B-Instruct', {
+    ...text(3584),
+    text_config: { ...text(3584), num_attention_heads: 28, num_key_value_heads: 4, intermediate_size: 18944, vocab_size: 152064 },
+    vision_config: {
+      depth: 32, embed_dim: 1280, hidden_size: 3584, mlp_ratio: 4, num_heads: 16, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2,
+    },
+  }));
+
+  test('Qwen2.5-VL (gated MLP, windows)', () => sameAsCatalog('Qwen/Qwen2.5-VL-7B-Instruct', {
+    text_config: { ...text(3584), num_attention_heads: 28, num_key_value_heads: 4, intermediate_size: 18944, vocab_size: 152064 },
+    vision_config: {
+      depth: 32,
+      hidden_size: 1280,
+      intermediate_size: 3420,
+      num_heads: 16,
+      out_hidden_size: 3584,
+      patch_size: 14,
+      spatial_merge_size: 2,
+      temporal_patch_size: 2,
+      window_size: 112,
+      fullatt_block_indexes: [7, 15, 23, 31],
+      hidden_act: 'silu',
+    },
+  }));
+
+  test('Qwen3-VL (DeepStack mergers)', () => sameAsCatalog('Qwen/Qwen3-VL-2B-Instruct', {
+    text_config: { ...text(2048), tie_word_embeddings: true },
+    vision_config: {
+      depth: 24,
+      hidden_size: 1024,
+      intermediate_size: 4096,
+      num_heads: 16,
+      out_hidden_size: 2048,
+      patch_size: 16,
+      spatial_merge_size: 2,
+      temporal_patch_size: 2,
+      deepstack_visual_indexes: [5, 11, 17],
+      hidden_act: 'gelu_pytorch_tanh',
+    },
+  }));
+
+  test('LLaVA-NeXT (CLIP tiles, anyres grids)', () => sameAsCatalog('llava-hf/llava-v1.6-mistral-7b-hf', {
+    projector_hidden_act: 'gelu',
+    image_grid_pinpoints: [[336, 672], [672, 336], [672, 672], [1008, 336], [336, 1008]],
+    text_config: {
+      num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 32064,
+    },
+    vision_config: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_attention_heads: 16, patch_size: 14, image_size: 336 },
+  }));
+
+  test('a vision_config without the figures leaves the encoder out', () => {
+    const arch = ModelArchitecture.fromConfigJson(write({ text_config: text(2048), vision_config: { depth: 24 } }), 'acme/vlm');
+    expect(arch.visionEncoder).toBeUndefined();
+    expect(ModelArchitecture.fromConfigJson(write(text(2048)), 'acme/text').visionEncoder).toBeUndefined();
   });
 });
