@@ -2,6 +2,7 @@
 
 // engines
 export * from './engines/backend';
+export * from './engines/trtllm-engine-options';
 export * from './engines/engine-tuning';
 export * from './engines/multimodal';
 

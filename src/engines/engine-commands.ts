@@ -90,6 +90,7 @@ export class EngineCommands {
     }
     EngineCommands.validateParallelism(s, scope);
     SglangCommand.checkBootstrapPort(s, scope);
+    TrtllmCommand.check(s, scope);
     if (s.lora) {
       PropError.check(s.backend !== Backend.TRTLLM, scope, 'lora', s.lora, 'LoRA adapters on the vLLM or SGLang backend', `backend is ${s.backend}`);
       if (s.backend === Backend.VLLM) {

@@ -1,3 +1,4 @@
+import { TrtllmEngineOptions } from './trtllm-engine-options';
 import { KvCacheDtype, Quantization } from '../model/precision';
 
 /**
@@ -63,6 +64,12 @@ export interface EngineTuning {
    * @default 12345
    */
   readonly bootstrapPort?: number;
+  /**
+   * TensorRT-LLM only: engine settings beyond the typed ones, merged into the engine YAML the pool renders, or an
+   * engine YAML inside the image (`configFileInImage`).
+   * @default - the engine YAML the typed settings give
+   */
+  readonly trtllm?: TrtllmEngineOptions;
   /**
    * Extra engine arguments, appended after the flags the pool renders (escape hatch for engine flags without a
    * prop). A flag a prop owns (model and served name, role, parallelism, batch and length limits, KV-cache dtype,

@@ -399,6 +399,7 @@ export abstract class WorkerPool extends DynamoComponent {
       kvEvents,
       nodeCount: this.nodeCount ?? p.nodeCount ?? 1,
       lora: this.lora,
+      trtllm: p.trtllm,
       extraArgs: p.extraArgs ?? [],
     };
   }
