@@ -277,9 +277,14 @@ export class DynamoGraph extends Construct {
     return this.disaggregated ? MultimodalPattern.EP_D : MultimodalPattern.EPD;
   }
 
-  /** True when the frontend routes by KV-cache overlap, so workers must publish KV events. */
+  /** True when the frontend routes by KV-cache overlap. */
   public get kvRouting(): boolean {
     return this.frontend?.routerMode === RouterMode.KV;
+  }
+
+  /** True when the workers publish KV events: the frontend routes by KV overlap from the events (`kvEvents`). */
+  public get kvEventsPublished(): boolean {
+    return this.frontend?.kvEvents ?? false;
   }
 
   /**

@@ -372,7 +372,7 @@ export abstract class WorkerPool extends DynamoComponent {
   }
 
   private engineCommand(): EngineCommand {
-    return EngineCommands.render(this.settings(this.graph.kvRouting), this);
+    return EngineCommands.render(this.settings(this.graph.kvEventsPublished), this);
   }
 
   private settings(kvEvents: boolean): EngineSettings {

@@ -12,8 +12,19 @@ const MODEL = 'Qwen/Qwen3-0.6B';
 
 function settings(role: WorkerRole, trtllm: TrtllmEngineOptions, overrides: Partial<EngineSettings> = {}): EngineSettings {
   return {
-    backend: Backend.TRTLLM, role, disaggregated: role !== 'aggregated', model: MODEL, tensorParallel: 1, pipelineParallel: 1, dataParallel: 1,
-    expertParallel: 1, kvEvents: false, nodeCount: 1, extraArgs: [], trtllm, ...overrides,
+    backend: Backend.TRTLLM,
+    role,
+    disaggregated: role !== 'aggregated',
+    model: MODEL,
+    tensorParallel: 1,
+    pipelineParallel: 1,
+    dataParallel: 1,
+    expertParallel: 1,
+    kvEvents: false,
+    nodeCount: 1,
+    extraArgs: [],
+    trtllm,
+    ...overrides,
   };
 }
 
@@ -81,7 +92,10 @@ describe('TRT-LLM engine options', () => {
       const chart = Testing.chart();
       const graph = new DynamoGraph(chart, 'g', { backend: Backend.TRTLLM, apiVersion });
       new AggregatedPool(graph, 'Worker', {
-        model: MODEL, gpu: GpuProfile.H100_SXM, tensorParallel: 2, workingDir: '/workspace',
+        model: MODEL,
+        gpu: GpuProfile.H100_SXM,
+        tensorParallel: 2,
+        workingDir: '/workspace',
         trtllm: { configFileInImage: './examples/backends/trtllm/engine_configs/qwen3/agg.yaml' },
       });
       const objects = synthValid(chart);

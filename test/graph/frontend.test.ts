@@ -1,7 +1,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-33';
+import { convertV1Alpha1Spec, normalizeV1Beta1 } from './convert-v1alpha1';
 import { dgd, mainContainer, synthValid } from './synth';
-import { Backend, DynamoApiVersion, DynamoGraph, Frontend, RouterMode } from '../../src';
+import { AggregatedPool, Backend, DynamoApiVersion, DynamoGraph, Frontend, FrontendProps, RouterMode } from '../../src';
 
 describe('Frontend', () => {
   test.each([DynamoApiVersion.V1BETA1, DynamoApiVersion.V1ALPHA1])('defaults (%s)', (apiVersion) => {
@@ -58,5 +59,63 @@ describe('Frontend', () => {
     const graph = new DynamoGraph(Testing.chart(), 'g', { backend: Backend.VLLM });
     expect(() => new Frontend(graph, 'Frontend', { startupTimeout: Duration.seconds(5) }))
       .toThrow(/\[test\/g\/Frontend\] 'startupTimeout' is '5 seconds': allowed: at least 10 seconds/);
+  });
+});
+
+describe('Frontend arguments', () => {
+  function frontend(props: FrontendProps, apiVersion = DynamoApiVersion.V1BETA1) {
+    const chart = Testing.chart();
+    const graph = new DynamoGraph(chart, 'g', { backend: Backend.VLLM, apiVersion });
+    new Frontend(graph, 'Frontend', props);
+    new AggregatedPool(graph, 'Worker', { model: 'Qwen/Qwen3-0.6B' });
+    return { chart, graph };
+  }
+
+  test('router tuning and frontend flags are typed props, written after python3 -m dynamo.frontend', () => {
+    const { chart } = frontend({
+      routerMode: RouterMode.KV,
+      kvOverlapScoreWeight: 0.5,
+      routerTemperature: 0.2,
+      routerReplicaSync: true,
+      busyThreshold: 0.9,
+      replicas: 2,
+      extraArgs: ['--router-ttl', '120'],
+    });
+    const main = mainContainer(dgd(synthValid(chart)).spec.components[0]);
+    expect(main.command).toEqual(['python3', '-m', 'dynamo.frontend']);
+    expect(main.args).toEqual(['--kv-overlap-score-weight', '0.5', '--router-temperature', '0.2', '--router-replica-sync',
+      '--busy-threshold', '0.9', '--router-ttl', '120']);
+  });
+
+  test('without flags the operator runs the frontend (no command written)', () => {
+    const main = mainContainer(dgd(synthValid(frontend({ routerMode: RouterMode.KV }).chart)).spec.components[0]);
+    expect(main.command).toBeUndefined();
+    expect(main.args).toBeUndefined();
+  });
+
+  test('kvEvents: false approximates the workers\' caches: --no-kv-events, and the workers publish no KV events', () => {
+    for (const kvEvents of [true, false]) {
+      const { chart } = frontend({ routerMode: RouterMode.KV, kvEvents });
+      const [f, w] = dgd(synthValid(chart)).spec.components.map(mainContainer);
+      expect(f.args ?? []).toEqual(kvEvents ? [] : ['--no-kv-events']);
+      expect(w.args.includes('--kv-events-config')).toBe(kvEvents);
+    }
+  });
+
+  test('v1alpha1 and v1beta1 mean the same after conversion', () => {
+    const { graph } = frontend({ routerMode: RouterMode.KV, kvOverlapScoreWeight: 2, kvEvents: false, extraArgs: ['--router-ttl=60'] });
+    const json = (v: DynamoApiVersion) => JSON.parse(JSON.stringify(graph._renderSpec(v)));
+    expect(convertV1Alpha1Spec(json(DynamoApiVersion.V1ALPHA1))).toEqual(normalizeV1Beta1(json(DynamoApiVersion.V1BETA1)));
+  });
+
+  test.each([
+    [{ kvOverlapScoreWeight: 1 }, /'kvOverlapScoreWeight' is 1: it tunes the KV-aware router\. allowed: unset unless routerMode is RouterMode\.KV/],
+    [{ routerMode: RouterMode.KV, routerTemperature: -1 }, /'routerTemperature' is -1: allowed: a number of 0 or more/],
+    [{ busyThreshold: 1.5 }, /'busyThreshold' is 1\.5: allowed: a fraction in \(0, 1\]/],
+    [{ extraArgs: ['--router-mode', 'kv'] }, /'extraArgs' is '--router-mode':.*set routerMode instead/],
+    [{ routerMode: RouterMode.KV, extraArgs: ['--router_temperature=0.5'] }, /'extraArgs' is '--router_temperature=0\.5':.*set routerTemperature instead/],
+    [{ extraArgs: ['--http-port 9000'] }, /'extraArgs' is '--http-port 9000':.*as two elements/],
+  ] as Array<[FrontendProps, RegExp]>)('%j is refused at construction', (props, message) => {
+    expect(() => frontend(props)).toThrow(message);
   });
 });
