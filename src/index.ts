@@ -57,6 +57,7 @@ export * from './platform/etcd';
 export * from './platform/dynamo-versions';
 export * from './platform/dynamo-platform';
 export * from './platform/planner-config';
+export * from './platform/planner-profiling-data';
 export * from './platform/planner';
 export * from './platform/dynamo-model';
 export * from './platform/deployment-request';

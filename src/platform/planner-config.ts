@@ -147,7 +147,47 @@ export interface PlannerSettings {
    * @default false
    */
   readonly advisory?: boolean;
+
+  /**
+   * Directory the Planner reads pre-deployment profiling results from (`profile_results_dir`), e.g. where
+   * `PlannerProps.profilingData` is mounted.
+   * @default - the Planner's default (`profiling_results`); `/workspace/profiling_results` when a `Planner` mounts
+   * `profilingData`
+   */
+  readonly profileResultsDir?: string;
+
+  /**
+   * Any other `PlannerConfig` key the typed settings lack (e.g. `{ scheduling: {...}, aic_interpolation: {...} }`),
+   * passed through as given. Keys the typed settings or the graph set are refused, naming the prop.
+   * @default - none
+   */
+  readonly extraConfig?: { [key: string]: any };
 }
+
+/** `PlannerConfig` keys the typed settings or the graph write, and where they come from. */
+const OWNED_KEYS: { readonly [key: string]: string } = {
+  environment: 'nothing (always kubernetes)',
+  backend: 'the graph\'s backend',
+  mode: 'mode',
+  namespace: 'nothing (the Planner reads DYN_NAMESPACE)',
+  optimization_target: 'optimizationTarget',
+  ttft_ms: 'sla.ttftMs',
+  itl_ms: 'sla.itlMs',
+  enable_throughput_scaling: 'throughputScaling',
+  enable_load_scaling: 'loadScaling',
+  pre_deployment_sweeping_mode: 'sweepMode',
+  throughput_adjustment_interval_seconds: 'throughputAdjustmentInterval',
+  load_adjustment_interval_seconds: 'loadAdjustmentInterval',
+  min_endpoint: 'minEndpoints',
+  max_gpu_budget: 'maxGpuBudget',
+  min_gpu_budget: 'minGpuBudget',
+  prefill_engine_num_gpu: 'the prefill pool\'s parallelism',
+  decode_engine_num_gpu: 'the decode pool\'s parallelism',
+  load_predictor: 'loadPredictor',
+  metric_pulling_prometheus_endpoint: 'prometheusEndpoint',
+  advisory: 'advisory',
+  profile_results_dir: 'profileResultsDir',
+};
 
 /**
  * Facts the Planner config takes from the graph rather than from the user.
@@ -163,6 +203,8 @@ export interface PlannerGraphFacts {
    * is left out for the Planner's default instead of being turned off.
    */
   readonly profiled?: boolean;
+  /** Where the Planner component mounts its profiling data, when it does. */
+  readonly profileResultsDir?: string;
 }
 
 /**
@@ -200,6 +242,19 @@ export class PlannerConfig {
     PropError.check(s.throughputScaling !== false || s.loadScaling !== false, scope, prefix + 'loadScaling', false,
       'true, or throughputScaling true', 'with both throughput and load scaling off the Planner never scales');
     PlatformWorkload.checkHttpUrl(scope, prefix + 'prometheusEndpoint', s.prometheusEndpoint, 'http://prometheus.monitoring.svc:9090');
+    PropError.check(s.profileResultsDir === undefined || /^\S+$/.test(s.profileResultsDir), scope, prefix + 'profileResultsDir', s.profileResultsDir,
+      'a directory path without whitespace');
+    const extra = s.extraConfig;
+    if (extra === undefined) return;
+    PropError.check(extra !== null && typeof extra === 'object' && !Array.isArray(extra), scope, prefix + 'extraConfig', extra, 'a map of PlannerConfig keys');
+    for (const [key, value] of Object.entries(extra)) {
+      PropError.check(/^[a-z][a-z0-9_]*$/.test(key), scope, prefix + 'extraConfig', key, 'snake_case PlannerConfig keys, e.g. aic_interpolation');
+      const owner = OWNED_KEYS[key];
+      PropError.check(owner === undefined, scope, `${prefix}extraConfig.${key}`, value, `keys other than ${key}; set ${owner} instead`,
+        'the library writes this key from a typed setting');
+      PropError.check(value !== undefined && (typeof value !== 'number' || Number.isFinite(value)) && typeof value !== 'function', scope,
+        `${prefix}extraConfig.${key}`, value, 'a JSON value');
+    }
   }
 
   /** The `PlannerConfig` object, keys in a fixed order so the JSON is byte-stable. */
@@ -224,7 +279,9 @@ export class PlannerConfig {
     if (s.loadPredictor !== undefined) config.load_predictor = s.loadPredictor;
     if (s.prometheusEndpoint !== undefined) config.metric_pulling_prometheus_endpoint = s.prometheusEndpoint;
     if (s.advisory !== undefined) config.advisory = s.advisory;
-    return config;
+    const dir = s.profileResultsDir ?? graph.profileResultsDir;
+    if (dir !== undefined) config.profile_results_dir = dir;
+    return { ...config, ...s.extraConfig };
   }
 
   private constructor() {}

@@ -1,6 +1,7 @@
 import { DynamoPlatform } from './dynamo-platform';
 import { DynamoVersions } from './dynamo-versions';
 import { PlannerConfig, PlannerMode, PlannerSettings } from './planner-config';
+import { PlannerProfilingData } from './planner-profiling-data';
 import { PlannerRbacObjects } from './planner-rbac';
 import { PropError } from '../common/errors';
 import { ComponentResourceDefaults, ComponentResources } from '../graph/component-resources';
@@ -49,7 +50,17 @@ export interface PlannerProps extends DynamoComponentProps, PlannerSettings {
    * @default - 1 CPU, 2 GiB memory, 1 GiB ephemeral storage
    */
   readonly resources?: ComponentResources;
+  /**
+   * Pre-deployment profiling results to mount at `profileResultsDir` (default `/workspace/profiling_results`),
+   * e.g. `PlannerProfilingData.fromConfigMap('planner-profile-data')`, for throughput scaling without a sweep.
+   * @default - none (the Planner scales on observed metrics, or on what its `sweepMode` measures)
+   */
+  readonly profilingData?: PlannerProfilingData;
 }
+
+/** Where the Planner mounts `profilingData` unless `profileResultsDir` says otherwise (upstream's path). */
+const PROFILE_RESULTS_DIR = '/workspace/profiling_results';
+const PROFILING_VOLUME = 'profiling-data';
 
 const MANAGED: { [mode: string]: ComponentType[] } = {
   [PlannerMode.DISAGGREGATED]: [ComponentType.PREFILL, ComponentType.DECODE],
@@ -97,6 +108,11 @@ export class Planner extends DynamoComponent {
       maxGpuBudget: plan.request.totalGpus ?? plan.best.gpus,
     } : {});
     PlannerConfig.validate(this, settings);
+    if (props.profilingData) {
+      const dir = settings.profileResultsDir ?? PROFILE_RESULTS_DIR;
+      PropError.check(/^\/\S*$/.test(dir) && !dir.split('/').includes('..'), this, 'profileResultsDir', dir, 'an absolute directory with profilingData',
+        `the Planner mounts ${props.profilingData.description} there`);
+    }
     PropError.integer(this, 'replicas', props.replicas, 0, 1);
     ComponentResourceDefaults.check(this, props.resources);
     PropError.check(props.scalingAdapter !== true, this, 'scalingAdapter', true, 'false', 'the Planner is not scaled');
@@ -137,6 +153,7 @@ export class Planner extends DynamoComponent {
       mode: this.mode,
       prefillEngineGpus: gpus(ComponentType.PREFILL),
       decodeEngineGpus: gpus(ComponentType.DECODE),
+      profileResultsDir: this.profilingDir,
     }));
   }
 
@@ -150,11 +167,19 @@ export class Planner extends DynamoComponent {
     return Planner.DEFAULT_IMAGE;
   }
 
+  /** Where the profiling data is mounted, if the Planner mounts any. */
+  private get profilingDir(): string | undefined {
+    return this.settings.profilingData ? this.settings.profileResultsDir ?? PROFILE_RESULTS_DIR : undefined;
+  }
+
   /** @internal */
   public _details(): ComponentDetails {
+    const data = this.settings.profilingData;
     return {
       command: ['python3', '-m', 'dynamo.planner'],
       args: ['--config', this.configJson],
+      volumes: data ? [data._volume(PROFILING_VOLUME)] : [],
+      volumeMounts: data ? [data._mount(PROFILING_VOLUME, this.profilingDir!)] : [],
       resources: ComponentResourceDefaults.render(this.settings.resources ?? {}, { cpu: '1', memory: '2Gi', ephemeralStorage: '1Gi' }),
     };
   }

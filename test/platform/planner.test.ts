@@ -1,9 +1,11 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  AggregatedPool, Backend, DecodePool, DynamoGraph, DynamoPlatform, Frontend, GpuProfile, HpaPoolAutoscaler, KedaPoolAutoscaler, OperatorScope,
-  Planner, PlannerLoadPredictor, PlannerMode, PlannerRbac, PrefillPool, ScalingMetric, ScalingTarget, ServingMode,
+  AggregatedPool, Backend, DecodePool, DynamoApiVersion, DynamoGraph, DynamoGraphDeploymentRequest, DynamoPlatform, Frontend, GpuProfile,
+  HpaPoolAutoscaler, KedaPoolAutoscaler, OperatorScope, Planner, PlannerLoadPredictor, PlannerMode, PlannerProfilingData, PlannerProps, PlannerRbac,
+  PlannerSweepMode, PrefillPool, ScalingMetric, ScalingTarget, ServingMode,
 } from '../../src';
 import { disaggGraph } from '../autoscaling/fixtures';
+import { convertV1Alpha1Spec, normalizeV1Beta1 } from '../graph/convert-v1alpha1';
 import { expectValid } from '../support/validate';
 
 const component = (objects: any[], name: string) => objects.find((o: any) => o.kind === 'DynamoGraphDeployment').spec.components.find((c: any) => c.name === name);
@@ -199,5 +201,54 @@ describe('Planner', () => {
     const chart = Testing.chart();
     const g = new DynamoGraph(chart, 'g', { backend: Backend.VLLM });
     expect(() => new Planner(g, 'Planner', { rbac: PlannerRbac.RENDERED })).toThrow(/'rbac' is 'rendered': the RoleBinding must name/);
+  });
+});
+
+describe('Planner pass-through', () => {
+  test('profiling data is mounted at profileResultsDir, which the config names; other keys pass through', () => {
+    const { chart, graph } = disaggGraph();
+    new Planner(graph, 'Planner', {
+      profilingData: PlannerProfilingData.fromConfigMap('planner-profile-data'),
+      sweepMode: PlannerSweepMode.NONE,
+      extraConfig: { aic_interpolation: { enabled: true }, throughput_metrics_source: 'router' },
+    });
+    const objects = Testing.synth(chart);
+    expectValid(objects);
+    const spec = component(objects, 'Planner').podTemplate.spec;
+    expect(spec.volumes).toEqual([{ name: 'profiling-data', configMap: { name: 'planner-profile-data' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'profiling-data', mountPath: '/workspace/profiling_results', readOnly: true }]);
+    expect(configOf(objects)).toMatchObject({
+      profile_results_dir: '/workspace/profiling_results', aic_interpolation: { enabled: true }, throughput_metrics_source: 'router',
+    });
+  });
+
+  test('a claim with a sub-directory at an explicit directory; v1alpha1 renders the same after conversion', () => {
+    const { graph } = disaggGraph();
+    new Planner(graph, 'Planner', { profilingData: PlannerProfilingData.fromClaim('profiling-output', 'qwen/results'), profileResultsDir: '/data/profile' });
+    const json = (v: DynamoApiVersion) => JSON.parse(JSON.stringify(graph._renderSpec(v)));
+    const beta = json(DynamoApiVersion.V1BETA1).components.find((c: any) => c.name === 'Planner').podTemplate.spec;
+    expect(beta.containers[0].volumeMounts).toEqual([{ name: 'profiling-data', mountPath: '/data/profile', readOnly: true, subPath: 'qwen/results' }]);
+    expect(beta.volumes).toEqual([{ name: 'profiling-data', persistentVolumeClaim: { claimName: 'profiling-output', readOnly: true } }]);
+    expect(convertV1Alpha1Spec(json(DynamoApiVersion.V1ALPHA1))).toEqual(normalizeV1Beta1(json(DynamoApiVersion.V1BETA1)));
+  });
+
+  test('a DGDR passes profileResultsDir and extra keys in its raw Planner configuration', () => {
+    const req = new DynamoGraphDeploymentRequest(Testing.chart(), 'R', {
+      model: 'Qwen/Qwen3-0.6B', planner: { profileResultsDir: 'results', extraConfig: { load_predictor_warmup_trace: '/t.jsonl' } },
+    });
+    expect((req._toSpec() as any).features.planner).toMatchObject({ profile_results_dir: 'results', load_predictor_warmup_trace: '/t.jsonl' });
+  });
+
+  test.each([
+    [{ extraConfig: { max_gpu_budget: 4 } }, /'extraConfig\.max_gpu_budget' is 4: the library writes this key from a typed setting\. allowed: keys other than max_gpu_budget; set maxGpuBudget instead/],
+    [{ extraConfig: { 'Bad-Key': 1 } }, /'extraConfig' is 'Bad-Key'/],
+    [{ profilingData: PlannerProfilingData.fromConfigMap('d'), profileResultsDir: 'relative' }, /'profileResultsDir' is 'relative':.*allowed: an absolute directory with profilingData/],
+  ] as Array<[PlannerProps, RegExp]>)('%j is refused', (props, message) => {
+    expect(() => new Planner(disaggGraph().graph, 'Planner', props)).toThrow(message);
+  });
+
+  test('profiling data sources are validated', () => {
+    expect(() => PlannerProfilingData.fromConfigMap('Bad_Name')).toThrow(/\[PlannerProfilingData\.fromConfigMap\] 'name' is 'Bad_Name'/);
+    expect(() => PlannerProfilingData.fromClaim('c', '../x')).toThrow(/'subPath' is '\.\.\/x'/);
   });
 });
