@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import * as autoscalingHpa from './autoscaling/hpa';
 import * as autoscalingKeda from './autoscaling/keda';
 import * as dgdr from './dgdr/dgdr';
+import * as dgdrV1alpha1 from './dgdr/dgdr-v1alpha1';
 import * as gettingStarted from './getting-started/getting-started';
 import * as gitopsArgoCd from './gitops/argocd';
 import * as gitopsFlux from './gitops/flux';
@@ -63,6 +64,7 @@ export const EXAMPLES: Example[] = [
   { name: 'vllm-agg-hpa', synthesize: autoscalingHpa.synthesize },
   { name: 'vllm-lora', synthesize: lora.synthesize },
   { name: 'dgdr-llama', synthesize: dgdr.synthesize },
+  { name: 'dgdr-v1alpha1', synthesize: dgdrV1alpha1.synthesize },
   { name: 'gitops-argocd', synthesize: gitopsArgoCd.synthesize },
   { name: 'gitops-flux', synthesize: gitopsFlux.synthesize },
   { name: 'sla-disagg', synthesize: optimizerSlaDisagg.synthesize },

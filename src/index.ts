@@ -60,6 +60,7 @@ export * from './platform/planner-config';
 export * from './platform/planner-profiling-data';
 export * from './platform/planner';
 export * from './platform/dynamo-model';
+export * from './platform/deployment-request-profiling';
 export * from './platform/deployment-request';
 export * from './platform/monitoring';
 export * from './platform/gitops';

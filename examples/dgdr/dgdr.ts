@@ -4,8 +4,8 @@ import { Backend, DynamoGraphDeploymentRequest, GpuProfile, ProfilingSearchStrat
 
 /**
  * On-cluster profiling instead of the synth-time optimizer: the operator sweeps configurations on real H100s,
- * picks one meeting the SLA and deploys it with the Planner. Weights come from a pre-filled PVC; the profiler gets
- * the H100's memory from its GPU profile.
+ * picks one meeting the SLA and deploys it with the Planner. Weights come from a pre-filled PVC; the operator
+ * discovers the GPUs' memory itself.
  */
 export function synthesize(app: App): void {
   const chart = new Chart(app, 'dgdr-llama', { namespace: 'dynamo', disableResourceNameHashes: true });

@@ -1,12 +1,14 @@
 import { ApiObject, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
+import { DeploymentRequestGraphMetadata, DeploymentRequestProfiling, DeploymentRequestProfilingConfig } from './deployment-request-profiling';
 import { Planner } from './planner';
 import { PlannerConfig, PlannerSettings } from './planner-config';
 import { PlatformWorkload } from './platform-workload';
 import { PropError } from '../common/errors';
 import { Backend } from '../engines/backend';
 import { GpuProfile } from '../gpu/gpu-profile';
+import { DynamoApiVersion } from '../graph/dynamo-api-version';
 import { DynamoNames } from '../graph/names';
 import { DynamoRuntime } from '../graph/runtime-image';
 import { Sla } from '../optimizer/sla';
@@ -107,9 +109,9 @@ export interface DeploymentRequestHardware {
    */
   readonly gpusPerNode?: number;
   /**
-   * Memory per GPU (`vramMb`), for a GPU whose usable memory differs from its profile's `memoryGiB`, e.g.
-   * `Size.mebibytes(81559)` for an H100 80GB as the device plugin reports it. A whole number of MiB.
-   * @default - `gpu.memoryGiB` when `gpu` is set, else discovered
+   * Memory per GPU (`vramMb`), e.g. `Size.mebibytes(81559)` for an H100 80GB as the device plugin reports it. A
+   * whole number of MiB. Written only when given: the operator's GPU discovery reads the real figure.
+   * @default - discovered by the operator (from `gpu` when discovery is unavailable)
    */
   readonly gpuMemory?: Size;
   /**
@@ -227,11 +229,49 @@ export interface DynamoGraphDeploymentRequestProps {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
+  /**
+   * API version to write. `nvidia.com/v1alpha1` (deprecated upstream, for operators before 1.2) carries the
+   * profiler's own configuration (`profilingConfig`): use `profiling` and `generatedGraph` with it. Props that
+   * version has no field for are refused there, and the other way round.
+   * @default DynamoApiVersion.V1BETA1
+   */
+  readonly apiVersion?: DynamoApiVersion;
+  /**
+   * `nvidia.com/v1alpha1` only: how the profiler sweeps (`profilingConfig`).
+   * @default - the profiler's defaults
+   */
+  readonly profiling?: DeploymentRequestProfiling;
+  /**
+   * `nvidia.com/v1alpha1` only: metadata and worker image of the graph the request creates (`deploymentOverrides`).
+   * @default - named after the request, in its namespace, with the base graph's image
+   */
+  readonly generatedGraph?: DeploymentRequestGraphMetadata;
 }
+
+/** Props without a field in one of the two request versions, and why. */
+const V1BETA1_ONLY: ReadonlyArray<readonly [string, (p: DynamoGraphDeploymentRequestProps) => unknown]> = [
+  ['modelCache', p => p.modelCache],
+  ['searchStrategy', p => p.searchStrategy],
+  ['planner', p => p.planner],
+  ['profilingJobOverrides', p => p.profilingJobOverrides],
+  ['graphOverrides', p => p.graphOverrides],
+  ['sla.e2eLatencyMs', p => p.sla?.e2eLatencyMs],
+  ['sla.optimizationType', p => p.sla?.optimizationType],
+  ['workload.concurrency', p => p.workload?.concurrency],
+  ['workload.requestRate', p => p.workload?.requestRate],
+  ['hardware.totalGpus', p => p.hardware?.totalGpus],
+  ['hardware.gpuMemory', p => p.hardware?.gpuMemory],
+  ['hardware.interconnect', p => p.hardware?.interconnect],
+  ['hardware.rdma', p => p.hardware?.rdma],
+];
+const V1ALPHA1_ONLY: ReadonlyArray<readonly [string, (p: DynamoGraphDeploymentRequestProps) => unknown]> = [
+  ['profiling', p => p.profiling],
+  ['generatedGraph', p => p.generatedGraph],
+];
 
 /**
  * Asks the Dynamo operator to profile a model on the cluster and deploy the best configuration
- * (`nvidia.com/v1beta1` DynamoGraphDeploymentRequest). The alternative to the synth-time optimizer when
+ * (`nvidia.com/v1beta1` DynamoGraphDeploymentRequest, or the deprecated `nvidia.com/v1alpha1` one). The alternative to the synth-time optimizer when
  * you would rather measure on your own GPUs.
  */
 export class DynamoGraphDeploymentRequest extends Construct {
@@ -246,6 +286,8 @@ export class DynamoGraphDeploymentRequest extends Construct {
   public readonly apiObject: ApiObject;
   /** Profiling job image. */
   public readonly image: string;
+  /** API version written. */
+  public readonly apiVersion: DynamoApiVersion;
   private readonly props: DynamoGraphDeploymentRequestProps;
   private readonly runtimeVersion?: string;
   /** The Planner settings with the request's SLA and GPU budget filled in. */
@@ -269,11 +311,13 @@ export class DynamoGraphDeploymentRequest extends Construct {
     this.validateHardware(props.hardware ?? {});
     this.validateModelCache(props.modelCache);
     this.validateOverrides(props);
+    this.apiVersion = props.apiVersion ?? DynamoApiVersion.V1BETA1;
+    this.validateVersion(props);
     this.planner = props.planner && PlannerConfig.withDefaults(props.planner, { sla: props.sla, maxGpuBudget: props.hardware?.totalGpus });
     if (this.planner) PlannerConfig.validate(this, this.planner, 'planner.');
 
     this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'nvidia.com/v1beta1',
+      apiVersion: this.apiVersion,
       kind: 'DynamoGraphDeploymentRequest',
       // cdk8s spreads metadata over its generated name: an explicit `name: undefined` would erase it.
       metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: props.namespace },
@@ -286,15 +330,41 @@ export class DynamoGraphDeploymentRequest extends Construct {
     return this.apiObject.name;
   }
 
-  /** `hardware.vramMb`: the override, else the profile's memory in whole MiB, else left to discovery. */
+  /** `hardware.vramMb`, only when asked for: discovery reads what the device plugin reports. */
   private get vramMb(): number | undefined {
-    const hw = this.props.hardware ?? {};
-    if (hw.gpuMemory) return hw.gpuMemory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-    return hw.gpu && Math.floor(hw.gpu.memoryGiB * 1024);
+    return this.props.hardware?.gpuMemory?.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
   }
 
   /** @internal */
   public _toSpec(): unknown {
+    return this.apiVersion === DynamoApiVersion.V1ALPHA1 ? this.v1alpha1Spec() : this.v1beta1Spec();
+  }
+
+  /** The deprecated request: the profiler's own configuration under `profilingConfig`. */
+  private v1alpha1Spec(): unknown {
+    const p = this.props;
+    const g = p.generatedGraph;
+    return DynamoGraphDeploymentRequest.compact({
+      model: p.model,
+      backend: p.backend ?? 'auto',
+      runtimeVersionOverride: this.runtimeVersion,
+      autoApply: p.autoApply ?? true,
+      useMocker: p.mocker ? true : undefined,
+      profilingConfig: DeploymentRequestProfilingConfig.render(p.profiling ?? {}, this.image, {
+        isl: p.workload?.inputSequenceLength,
+        osl: p.workload?.outputSequenceLength,
+        ttftMs: p.sla?.ttftMs,
+        itlMs: p.sla?.itlMs,
+        gpusPerNode: p.hardware?.gpusPerNode,
+        gpu: p.hardware?.gpu,
+      }),
+      deploymentOverrides: g ? DynamoGraphDeploymentRequest.compact({
+        name: g.name, namespace: g.namespace, labels: g.labels, annotations: g.annotations, workersImage: g.workersImage,
+      }) : undefined,
+    });
+  }
+
+  private v1beta1Spec(): unknown {
     const p = this.props;
     const sla = p.sla ?? {};
     const workload = p.workload ?? {};
@@ -332,6 +402,25 @@ export class DynamoGraphDeploymentRequest extends Construct {
       }),
     };
     return DynamoGraphDeploymentRequest.compact(spec);
+  }
+
+  /** Refuses props the chosen version has no field for, and checks the v1alpha1 ones. */
+  private validateVersion(p: DynamoGraphDeploymentRequestProps): void {
+    PropError.check(Object.values(DynamoApiVersion).includes(this.apiVersion), this, 'apiVersion', this.apiVersion, Object.values(DynamoApiVersion).join(', '));
+    const v1alpha1 = this.apiVersion === DynamoApiVersion.V1ALPHA1;
+    for (const [prop, get] of v1alpha1 ? V1BETA1_ONLY : V1ALPHA1_ONLY) {
+      const value = get(p);
+      PropError.check(value === undefined, this, prop, typeof value === 'object' ? Object.keys(value as object) : value, `unset on ${this.apiVersion}`,
+        `a ${this.apiVersion} DynamoGraphDeploymentRequest has no field for it${v1alpha1 ? '' : ' (it is a nvidia.com/v1alpha1 prop)'}`);
+    }
+    if (!v1alpha1) return;
+    DeploymentRequestProfilingConfig.check(this, p.profiling ?? {}, p.hardware?.gpu);
+    const g = p.generatedGraph;
+    if (g) {
+      DynamoNames.checkLabel(this, 'generatedGraph.name', g.name);
+      DynamoNames.checkLabel(this, 'generatedGraph.namespace', g.namespace);
+      DynamoRuntime._checkImage(this, 'generatedGraph.workersImage', g.workersImage);
+    }
   }
 
   private validateSla(sla: DeploymentRequestSla): void {

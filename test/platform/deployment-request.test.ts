@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import {
-  Backend, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, PlannerSweepMode, ProfilingSearchStrategy,
+  Backend, DynamoApiVersion, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, PlannerSweepMode, ProfilingSearchStrategy,
   SlaOptimizationType,
 } from '../../src';
 import { expectValid } from '../support/validate';
@@ -72,16 +72,10 @@ describe('DynamoGraphDeploymentRequest', () => {
     expectValid(objects);
   });
 
-  test('hardware.vramMb comes from the GPU profile unless gpuMemory overrides it, and is left to discovery without a GPU', () => {
+  test('hardware.vramMb is written only when asked for: the operator discovers it otherwise', () => {
     const vramMb = (id: string, hardware: object) =>
       (new DynamoGraphDeploymentRequest(Testing.chart(), id, { model: 'Qwen/Qwen3-0.6B', hardware })._toSpec() as any).hardware?.vramMb;
-    expect(vramMb('H100', { gpu: GpuProfile.H100_SXM })).toBe(81920);
-    // The usable 44.99 GiB the profile records, in whole MiB (the CRD field is MiB; rounding up would promise memory).
-    expect(vramMb('L40S', { gpu: GpuProfile.L40S })).toBe(46069);
-    for (const gpu of GpuProfile.all().filter(g => g.dynamoGpuSku !== undefined)) {
-      const mib = vramMb(`All-${gpu.name}`, { gpu });
-      expect([gpu.name, Number.isInteger(mib), gpu.memoryGiB * 1024 - mib >= 0 && gpu.memoryGiB * 1024 - mib < 1]).toEqual([gpu.name, true, true]);
-    }
+    expect(vramMb('H100', { gpu: GpuProfile.H100_SXM })).toBeUndefined();
     expect(vramMb('Override', { gpu: GpuProfile.H100_SXM, gpuMemory: Size.mebibytes(81559) })).toBe(81559);
     expect(vramMb('OverrideOnly', { gpuMemory: Size.gibibytes(80) })).toBe(81920);
     expect(vramMb('Discovered', { totalGpus: 8 })).toBeUndefined();
@@ -151,5 +145,81 @@ describe('DynamoGraphDeploymentRequest', () => {
     expect(make('K', { graphOverrides: { spec: { components: [] } } })).toThrow(
       /'graphOverrides' is 'undefined undefined': the profiler merges the override with the schema of the version it names\. allowed: apiVersion nvidia\.com\/v1alpha1 or nvidia\.com\/v1beta1/);
     expect(() => make('L', { graphOverrides: { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', spec: {} } })()).not.toThrow();
+  });
+});
+
+describe('DynamoGraphDeploymentRequest, nvidia.com/v1alpha1', () => {
+  const base = {
+    model: 'Qwen/Qwen3-32B',
+    backend: Backend.VLLM,
+    apiVersion: DynamoApiVersion.V1ALPHA1,
+    sla: { ttftMs: 200, itlMs: 20 },
+    workload: { inputSequenceLength: 3000, outputSequenceLength: 150 },
+  };
+
+  test('profilingConfig carries the SLA, the sweep, AIConfigurator, the base graph and the job scheduling', () => {
+    const chart = Testing.chart();
+    new DynamoGraphDeploymentRequest(chart, 'Req', {
+      ...base,
+      name: 'qwen3-32b',
+      hardware: { gpu: GpuProfile.H200_SXM, gpusPerNode: 8 },
+      image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.1.1',
+      profiling: {
+        maxContextLength: 16384,
+        gpusPerEngine: { min: 2, max: 8 },
+        prefillGranularity: 16,
+        decodeGranularity: 6,
+        configurator: { version: '0.20.0', modelName: 'QWEN3_32B' },
+        baseGraph: { configMapName: 'qwen-base-dgd' },
+        outputClaim: 'profiling-output',
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        extraConfig: { sweep: { force_rerun: true } },
+      },
+      generatedGraph: { name: 'qwen3-32b-serving', labels: { team: 'llm' }, workersImage: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.1.1' },
+      mocker: true,
+    });
+    const objects = Testing.synth(chart);
+    expectValid(objects);
+    const [request] = objects;
+    expect(request.apiVersion).toBe('nvidia.com/v1alpha1');
+    expect(request.spec).toEqual({
+      model: 'Qwen/Qwen3-32B',
+      backend: 'vllm',
+      autoApply: true,
+      useMocker: true,
+      profilingConfig: {
+        profilerImage: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.1.1',
+        config: {
+          sla: { isl: 3000, osl: 150, ttft: 200, itl: 20 },
+          hardware: { min_num_gpus_per_engine: 2, max_num_gpus_per_engine: 8, num_gpus_per_node: 8 },
+          sweep: { use_ai_configurator: true, prefill_interpolation_granularity: 16, decode_interpolation_granularity: 6, force_rerun: true },
+          aic: { system: 'h200_sxm', model_name: 'QWEN3_32B', backend_version: '0.20.0' },
+          engine: { max_context_length: 16384 },
+        },
+        configMapRef: { name: 'qwen-base-dgd', key: 'disagg.yaml' },
+        outputPVC: 'profiling-output',
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      },
+      deploymentOverrides: { name: 'qwen3-32b-serving', labels: { team: 'llm' }, workersImage: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.1.1' },
+    });
+  });
+
+  test.each([
+    [{ modelCache: { pvcName: 'c', modelPath: 'm' } }, /'modelCache' is \["pvcName","modelPath"\]: a nvidia\.com\/v1alpha1 DynamoGraphDeploymentRequest has no field for it\. allowed: unset on nvidia\.com\/v1alpha1/],
+    [{ planner: {} }, /'planner' is \[\]: .*allowed: unset on nvidia\.com\/v1alpha1/],
+    [{ workload: { requestRate: 4 } }, /'workload\.requestRate' is 4:/],
+    [{ hardware: { gpuMemory: Size.gibibytes(80) } }, /'hardware\.gpuMemory'/],
+    [{ profiling: { gpusPerEngine: { min: 8, max: 2 } } }, /'profiling\.gpusPerEngine\.max' is 2: allowed: at least gpusPerEngine\.min \(8\)/],
+    [{ profiling: { configurator: { version: '0.20.0' } } }, /'profiling\.configurator\.system' is undefined: AIConfigurator needs the system/],
+    [{ profiling: { configurator: { version: 'latest', system: GpuProfile.H100_SXM } } }, /'profiling\.configurator\.version' is 'latest'/],
+    [{ profiling: { extraConfig: { sla: { ttft: 100 } } } }, /'profiling\.extraConfig\.sla\.ttft' is 100:.*set sla\.ttftMs instead/],
+    [{ profiling: { baseGraph: { configMapName: 'Bad_Name' } } }, /'profiling\.baseGraph\.configMapName' is 'Bad_Name'/],
+  ] as Array<[object, RegExp]>)('v1alpha1 refuses %j', (props, message) => {
+    expect(() => new DynamoGraphDeploymentRequest(Testing.chart(), 'Req', { ...base, ...props })).toThrow(message);
+  });
+
+  test('v1beta1 refuses the v1alpha1 props', () => {
+    expect(() => new DynamoGraphDeploymentRequest(Testing.chart(), 'Req', { model: 'Qwen/Qwen3-0.6B', profiling: { maxContextLength: 8192 } }))
+      .toThrow(/'profiling' is \["maxContextLength"\]: a nvidia\.com\/v1beta1 DynamoGraphDeploymentRequest has no field for it \(it is a nvidia\.com\/v1alpha1 prop\)/);
   });
 });
