@@ -1,8 +1,8 @@
 import { Size, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import {
-  Backend, DynamoApiVersion, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, PlannerSweepMode, ProfilingSearchStrategy,
-  SlaOptimizationType,
+  Backend, DynamoApiVersion, DynamoGraphDeploymentRequest, GpuInterconnect, GpuProfile, PlannerOptimizationTarget, PlannerSweepMode,
+  ProfilingSearchStrategy, SlaOptimizationType,
 } from '../../src';
 import { expectValid } from '../support/validate';
 
